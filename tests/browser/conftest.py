@@ -1,0 +1,47 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright.
+
+Without Chromium the browser tests skip, and the end of the pytest run says so
+in one line with the command that installs it.
+"""
+
+import lab_browser_check as lab
+import pytest
+
+_skipped: list[str] = []
+_results: list[lab.NotebookResult] = []
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the whole session; skips the test without one."""
+    executable = lab.find_chromium()
+    if executable is None:
+        if not _skipped:
+            _skipped.append(lab.CHROMIUM_MISSING)
+        pytest.skip(lab.CHROMIUM_MISSING)
+    pytest.importorskip(
+        "playwright.sync_api",
+        reason="Playwright for Python is missing: pip install -r requirements.txt",
+    )
+    with lab.ChromiumBrowser(executable) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def notebook_results() -> list[lab.NotebookResult]:
+    """Where tests put each notebook's result, for the timings in the summary."""
+    return _results
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say why the browser tests were skipped, or how long each notebook took."""
+    if _skipped:
+        terminalreporter.write_line(f"SKIPPED browser tests: {_skipped[0]}")
+    if _results:
+        terminalreporter.section("JupyterLab in Chromium: time per notebook")
+        for result in _results:
+            status = "ok" if result.ok else "FAILED"
+            terminalreporter.write_line(
+                f"{result.name:45s} {status:6s} {result.seconds:6.1f} s "
+                f"(Run All {result.run_seconds:.1f} s)"
+            )

@@ -1,0 +1,372 @@
+"""Notebook 06 helpers: the Dense shape tracer and parameter counter against Keras,
+the loss-surface plots, and the exercise checks (right passes, wrong gets a hint).
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from wip_gradient import (
+    check_dense_forward,
+    check_divergence_learning_rate,
+    check_max_hidden_units,
+    check_momentum_step,
+    count_dense_stack_params,
+    plot_descent_path,
+    plot_loss_contours,
+    trace_dense_shapes,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def dense_model(sizes, activation="sigmoid", use_bias=True, seed=0):
+    """A Dense stack with random weights and (non-zero) random biases."""
+    keras.utils.set_random_seed(seed)
+    layers = [keras.Input(shape=(sizes[0],))]
+    for i, n in enumerate(sizes[1:], start=1):
+        act = activation if i < len(sizes) - 1 else "linear"
+        layers.append(keras.layers.Dense(n, activation=act, use_bias=use_bias))
+    model = keras.Sequential(layers)
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.normal(size=w.shape) for w in model.get_weights()])
+    return model
+
+
+# --------------------------------------------------------------------------
+# The shape tracer
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh", "softmax"])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_tracer_output_equals_model_predict(activation, use_bias, capsys):
+    model = dense_model([4, 6, 6, 1], activation, use_bias)
+    x = np.random.default_rng(1).normal(size=(7, 4)).astype("float32")
+    out = trace_dense_shapes(model, x)
+    np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    assert out.shape == (7, 1)
+
+
+def test_tracer_prints_each_step_with_its_shapes(capsys):
+    model = dense_model([4, 6, 6, 1])
+    trace_dense_shapes(model, np.zeros((7, 4)))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + 3 * 3  # input, then product, bias, activation per layer
+    assert lines[0].split() == ["input", "X", "(7,", "4)"]
+    assert "X · W1" in lines[1] and "(7, 4) · (4, 6) → (7, 6)" in lines[1]
+    assert "+ b1" in lines[2] and "(7, 6) + (6,)" in lines[2]
+    assert "sigmoid" in lines[3] and lines[3].endswith("(7, 6) = h1")
+    assert "h2 · W3" in lines[7] and "(7, 6) · (6, 1) → (7, 1)" in lines[7]
+    assert "linear" in lines[9] and lines[9].endswith("(7, 1) = output")
+
+
+def test_tracer_without_biases_prints_no_bias_step(capsys):
+    trace_dense_shapes(dense_model([3, 5, 1], use_bias=False), np.ones((2, 3)))
+    out = capsys.readouterr().out
+    assert "+ b" not in out and len(out.splitlines()) == 1 + 2 * 2
+
+
+def test_tracer_rejects_what_it_cannot_trace():
+    model = dense_model([4, 6, 1])
+    with pytest.raises(TypeError, match="Sequential model of Dense"):
+        trace_dense_shapes("model", np.zeros((2, 4)))
+    with_dropout = keras.Sequential(
+        [keras.Input(shape=(4,)), keras.layers.Dropout(0.5), keras.layers.Dense(1)]
+    )
+    with pytest.raises(ValueError, match="layer 1 is a Dropout"):
+        trace_dense_shapes(with_dropout, np.zeros((2, 4)))
+    unbuilt = keras.Sequential([keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="no weights yet"):
+        trace_dense_shapes(unbuilt, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="has no layers"):
+        trace_dense_shapes(keras.Sequential([]), np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="5 features per row but the first layer"):
+        trace_dense_shapes(model, np.zeros((2, 5)))
+    with pytest.raises(ValueError, match=r"2-D array .* got shape \(4,\)"):
+        trace_dense_shapes(model, np.zeros(4))
+    with pytest.raises(TypeError, match="numeric array"):
+        trace_dense_shapes(model, [["a", "b", "c", "d"]])
+
+
+# --------------------------------------------------------------------------
+# The parameter counter
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes", [[3, 5, 1], [4, 6, 6, 1], [784, 128, 10], [2, 1]])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_param_count_equals_keras_count_params(sizes, use_bias):
+    model = dense_model(sizes, use_bias=use_bias)
+    assert count_dense_stack_params(sizes, use_bias) == model.count_params()
+
+
+def test_param_count_of_the_lecture_example():
+    assert count_dense_stack_params([3, 5, 1], use_bias=False) == 3 * 5 + 5 * 1
+    assert count_dense_stack_params((3, 5, 1)) == 3 * 5 + 5 * 1 + 5 + 1
+    assert count_dense_stack_params(np.array([3, 5, 1]).tolist()) == 26
+
+
+@pytest.mark.parametrize(
+    ("sizes", "error", "match"),
+    [
+        ("351", TypeError, "list of ints"),
+        (351, TypeError, "list of ints"),
+        ([3], ValueError, "at least one layer"),
+        ([3, 0, 1], ValueError, "at least 1"),
+        ([3, 2.5, 1], TypeError, "must be an int"),
+        ([3, True, 1], TypeError, "must be an int"),
+    ],
+)
+def test_param_count_rejects_bad_sizes(sizes, error, match):
+    with pytest.raises(error, match=match):
+        count_dense_stack_params(sizes)
+
+
+# --------------------------------------------------------------------------
+# Loss surface and descent paths
+# --------------------------------------------------------------------------
+
+
+def bowl(p):
+    return 1.0 + (p[0] - 1) ** 2 + 4 * (p[1] + 0.5) ** 2
+
+
+def test_contours_fix_the_window_and_space_levels_geometrically():
+    fig, ax = plt.subplots()
+    returned = plot_loss_contours(bowl, (-2, 3), (-2, 1), ax=ax, levels=6)
+    assert returned is ax
+    assert ax.get_xlim() == (-2, 3) and ax.get_ylim() == (-2, 1)
+    levels = ax.collections[0].levels
+    assert len(levels) == 6
+    ratios = levels[1:] / levels[:-1]
+    np.testing.assert_allclose(ratios, ratios[0])
+    assert 1.0 < levels[0] and levels[-1] <= bowl([-2, -2]) + 1e-9
+    assert fig.axes[-1].get_ylabel() == "loss"  # the colour bar
+    assert ax.get_xlabel() == "$w$" and ax.get_ylabel() == "$b$"
+
+
+def test_contours_of_a_loss_that_crosses_zero_use_linear_levels():
+    ax = plot_loss_contours(
+        lambda p: p[0] - p[1], (0, 1), (0, 1), levels=4, colorbar=False
+    )
+    levels = ax.collections[0].levels
+    np.testing.assert_allclose(np.diff(levels), np.diff(levels)[0])
+    assert len(ax.figure.axes) == 1
+
+
+def test_path_is_drawn_without_moving_the_window():
+    ax = plot_loss_contours(bowl, (-2, 3), (-2, 1), colorbar=False)
+    path = np.array([[-1.5, 0.5], [0.0, -1.0], [10.0, 10.0]])
+    plot_descent_path(path, ax=ax, label="too large", marker="s")
+    assert ax.get_xlim() == (-2, 3) and ax.get_ylim() == (-2, 1)
+    line = ax.get_lines()[0]
+    np.testing.assert_array_equal(line.get_xydata(), path)
+    assert line.get_label() == "too large" and line.get_marker() == "s"
+    start, end = ax.get_lines()[1:]
+    np.testing.assert_array_equal(start.get_xydata(), path[:1])
+    np.testing.assert_array_equal(end.get_xydata(), path[-1:])
+
+
+def test_path_gets_its_own_axes_when_none_given():
+    ax = plot_descent_path([[0, 0], [1, 1]])
+    assert isinstance(ax, plt.Axes) and len(ax.get_lines()) == 3
+
+
+def test_plot_helpers_reject_bad_input():
+    with pytest.raises(TypeError, match="function of"):
+        plot_loss_contours(3.0, (0, 1), (0, 1))
+    with pytest.raises(ValueError, match="low < high"):
+        plot_loss_contours(bowl, (1, 0), (0, 1))
+    with pytest.raises(TypeError, match="pair"):
+        plot_loss_contours(bowl, (0, 1), 5)
+    with pytest.raises(ValueError, match="steps"):
+        plot_loss_contours(bowl, (0, 1), (0, 1), steps=1)
+    with pytest.raises(ValueError, match="non-finite"):
+        plot_loss_contours(lambda p: np.inf, (0, 1), (0, 1))
+    with pytest.raises(ValueError, match=r"shape \(n_steps \+ 1, 2\)"):
+        plot_descent_path(np.zeros((4, 3)))
+
+
+# --------------------------------------------------------------------------
+# Exercise checks
+# --------------------------------------------------------------------------
+
+
+def verdict(capsys) -> str:
+    return capsys.readouterr().out
+
+
+def forward_solution(x, weights, relu_output=False, with_bias=True):
+    h = x
+    for i in range(0, len(weights), 2):
+        h = h @ weights[i] + (weights[i + 1] if with_bias else 0)
+        if i < len(weights) - 2 or relu_output:
+            h = np.maximum(h, 0)
+    return h
+
+
+def test_forward_check_passes_a_correct_forward_pass(capsys):
+    assert check_dense_forward(forward_solution) is True
+    assert verdict(capsys).startswith("✅")
+
+
+@pytest.mark.parametrize(
+    ("forward", "hint"),
+    [
+        (lambda x, w: forward_solution(x, w, with_bias=False), "left out the biases"),
+        (
+            lambda x, w: forward_solution(x, w, relu_output=True),
+            "output layer is linear",
+        ),
+        (lambda x, w: x, "has shape (8, 1), yours has (8, 4)"),
+        (lambda x, w: None, "returned None"),
+        (lambda x, w: "h", "not an array"),
+        (lambda x, w: x @ w[1], "forward raised ValueError"),
+        (lambda x, w: np.zeros((8, 1)), "differ from model.predict"),
+    ],
+)
+def test_forward_check_names_the_mistake(forward, hint, capsys):
+    assert check_dense_forward(forward) is False
+    out = verdict(capsys)
+    assert out.startswith("❌") and hint in out
+
+
+def test_forward_check_leaves_the_notebook_seed_alone():
+    keras.utils.set_random_seed(3)
+    expected = keras.ops.convert_to_numpy(keras.random.uniform((3,)))
+    keras.utils.set_random_seed(3)
+    check_dense_forward(forward_solution)
+    got = keras.ops.convert_to_numpy(keras.random.uniform((3,)))
+    np.testing.assert_array_equal(got, expected)
+
+
+def widest_within(budget, n_in, n_out):
+    n = 1
+    while count_dense_stack_params([n_in, n + 1, n_out]) <= budget:
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize(("n_in", "n_out", "budget"), [(784, 10, 50_000), (3, 2, 40)])
+def test_budget_check_passes_the_widest_layer_only(n_in, n_out, budget, capsys):
+    best = widest_within(budget, n_in, n_out)
+    assert dense_model([n_in, best, n_out]).count_params() <= budget
+    assert dense_model([n_in, best + 1, n_out]).count_params() > budget
+    assert check_max_hidden_units(best, n_in, n_out, budget) is True
+    assert verdict(capsys).startswith("✅")
+    assert check_max_hidden_units(best + 1, n_in, n_out, budget) is False
+    assert "more than" in verdict(capsys)
+    assert check_max_hidden_units(best - 1, n_in, n_out, budget) is False
+    assert "afford more" in verdict(capsys)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (None, "still None"),
+        ("62", "whole number"),
+        (True, "whole number"),
+        (62.5, "whole number"),
+        (0, "at least 1"),
+        ([62], "whole number"),
+    ],
+)
+def test_budget_check_survives_odd_answers(answer, hint, capsys):
+    assert check_max_hidden_units(answer) is False
+    out = verdict(capsys)
+    assert out.startswith("❌") and hint in out
+
+
+def momentum_keras_style(theta, velocity, grad, lr, momentum):
+    velocity = momentum * velocity - lr * grad
+    return theta + velocity, velocity
+
+
+def momentum_torch_style(theta, velocity, grad, lr, momentum):
+    velocity = momentum * velocity + grad
+    return theta - lr * velocity, velocity
+
+
+def test_momentum_check_matches_keras_and_accepts_both_conventions(capsys):
+    assert check_momentum_step(momentum_keras_style) is True
+    assert check_momentum_step(momentum_torch_style) is True
+    assert verdict(capsys).count("✅") == 2
+
+
+def test_momentum_check_agrees_with_a_keras_optimizer_run():
+    """The convention the check accepts is the one keras.optimizers.SGD applies."""
+    theta = keras.Variable(np.array([1.0, -1.0], dtype="float32"))
+    optimizer = keras.optimizers.SGD(learning_rate=0.05, momentum=0.8)
+    mine, velocity = np.array([1.0, -1.0]), np.zeros(2)
+    for _ in range(4):
+        grad = np.array([2.0, 6.0]) * mine
+        optimizer.apply_gradients([(grad.astype("float32"), theta)])
+        mine, velocity = momentum_keras_style(mine, velocity, grad, 0.05, 0.8)
+    np.testing.assert_allclose(theta.numpy(), mine, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("step", "hint"),
+    [
+        (lambda t, v, g, lr, m: (t - lr * g, v), "plain gradient descent"),
+        (lambda t, v, g, lr, m: (t + lr * g, v), "went uphill"),
+        (lambda t, v, g, lr, m: (t, v), "velocity = momentum"),
+        (lambda t, v, g, lr, m: None, "expected a pair"),
+        (lambda t, v, g, lr, m: t, "expected a pair"),
+        (lambda t, v, g, lr, m: (np.zeros(3), v), "failed: ValueError"),
+        (lambda t, v, g, lr, m: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_momentum_check_names_the_mistake(step, hint, capsys):
+    assert check_momentum_step(step) is False
+    out = verdict(capsys)
+    assert out.startswith("❌") and hint in out
+
+
+def gradient_descent_final_loss(x, y, lr, n_steps=300):
+    theta = np.zeros(2)
+    for _ in range(n_steps):
+        residual = theta[0] * x + theta[1] - y
+        theta = theta - lr * np.array(
+            [2 * np.mean(residual * x), 2 * np.mean(residual)]
+        )
+    return np.mean((theta[0] * x + theta[1] - y) ** 2)
+
+
+def test_divergence_check_accepts_the_rate_where_descent_starts_to_diverge(capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(1.0, 1.0, 50)
+    y = 2 * x + 1 + rng.normal(0, 0.1, 50)
+    design = np.c_[x, np.ones_like(x)]
+    lr_max = 2 / np.linalg.eigvalsh(2 / len(x) * design.T @ design).max()
+    # The reference nobody here wrote: descent itself converges just below
+    # lr_max and blows up just above it.
+    assert gradient_descent_final_loss(x, y, 0.97 * lr_max) < 1.0
+    assert gradient_descent_final_loss(x, y, 1.03 * lr_max) > 1e3
+    assert check_divergence_learning_rate(lr_max, x) is True
+    assert check_divergence_learning_rate(np.float32(lr_max), x) is True
+    assert verdict(capsys).count("✅") == 2
+    slips = {lr_max / 2: "not 1 / λ_max", 2 * lr_max: "factor 2", 0.1: "eigvalsh"}
+    for answer, hint in slips.items():
+        assert check_divergence_learning_rate(answer, x) is False
+        assert hint in verdict(capsys)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [(None, "still None"), ("0.3", "one number"), ([0.3, 0.4], "one number")],
+)
+def test_divergence_check_survives_odd_answers(answer, hint, capsys):
+    assert check_divergence_learning_rate(answer, np.linspace(0, 2, 20)) is False
+    out = verdict(capsys)
+    assert out.startswith("❌") and hint in out
