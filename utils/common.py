@@ -1,8 +1,8 @@
-"""Shared helpers for the course notebooks: data loading, plotting, checks.
+"""What every notebook shares: plot style, the Fashion-MNIST loader, plots, checks.
 
-Only what two or more notebooks use, or what is too long to inline, lives here;
-code that teaches a concept stays in the notebook. Nothing runs at import time.
-Sections follow the order in which the notebooks use them.
+Sections: plot style; the offline Fashion-MNIST loader; plotting helpers; the
+exercise-check machinery (``ExerciseCheck``, ``CheckResult``) and the checks of
+the hands-on Fashion-MNIST notebook.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = [
     "download_fashion_mnist",
     "fashion_mnist_sources",
     "load_fashion_mnist",
+    "CheckResult",
     "ExerciseCheck",
     "check_dense_param_count",
     "check_loss_for_labels",
@@ -42,7 +43,7 @@ __all__ = [
     "set_plot_style",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # --------------------------------------------------------------------------
 # Plot style
@@ -420,11 +421,38 @@ def plot_decision_boundary(predict, x: np.ndarray, y: np.ndarray, ax=None, steps
 # --------------------------------------------------------------------------
 
 
+class CheckResult:
+    """What a ``check_*`` returns: truthy when the answer is right.
+
+    It shows nothing when it ends a notebook cell (the printed verdict is the
+    output), yet ``assert check_x(...)`` and ``if check_x(...)`` work as usual.
+    """
+
+    def __init__(self, passed: bool):
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, bool | CheckResult):
+            return self.passed == bool(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"CheckResult(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the check already printed its verdict."""
+
+
 class ExerciseCheck:
     """Collects what is wrong with an answer and prints one clear verdict.
 
     Used by the ``check_*`` helpers: ``fail`` records a problem with a hint;
-    ``verdict`` prints "✅ ..." or "❌ ..." and returns whether all passed.
+    ``verdict`` prints "✅ ..." or "❌ ..." and returns a :class:`CheckResult`.
     A check never raises on a wrong answer, so "Run all" keeps going.
     """
 
@@ -436,12 +464,12 @@ class ExerciseCheck:
         self.problems.append(message)
         return False
 
-    def verdict(self, success: str = "correct") -> bool:
+    def verdict(self, success: str = "correct") -> CheckResult:
         if self.problems:
             print(f"❌ {self.name}: " + "\n   ".join(self.problems))
-            return False
+            return CheckResult(False)
         print(f"✅ {self.name}: {success}")
-        return True
+        return CheckResult(True)
 
 
 def _call_student_function(check: ExerciseCheck, fn, *args):
@@ -466,7 +494,7 @@ def _call_student_function(check: ExerciseCheck, fn, *args):
 # --------------------------------------------------------------------------
 
 
-def check_scaled_images(scale_images) -> bool:
+def check_scaled_images(scale_images) -> CheckResult:
     """Check a function that scales uint8 pixels to float32 values in [0, 1]."""
     check = ExerciseCheck("Scaling pixels")
     pixels = np.array([[[0, 51, 102], [153, 204, 255]]], dtype=np.uint8)
@@ -506,7 +534,7 @@ def dense_stack_param_count(layer_sizes: Sequence[int], use_bias: bool = True) -
     return keras.Sequential([keras.Input((sizes[0],)), *layers]).count_params()
 
 
-def check_dense_param_count(answer, layer_sizes: Sequence[int]) -> bool:
+def check_dense_param_count(answer, layer_sizes: Sequence[int]) -> CheckResult:
     """Check a hand count of a Dense stack's parameters (weights and biases)."""
     check = ExerciseCheck(f"Parameters of a {'-'.join(map(str, layer_sizes))} network")
     expected = dense_stack_param_count(layer_sizes)
@@ -524,7 +552,7 @@ def check_dense_param_count(answer, layer_sizes: Sequence[int]) -> bool:
     return check.verdict(f"{expected:,} parameters")
 
 
-def check_loss_for_labels(loss_name, y_true, y_prob) -> bool:
+def check_loss_for_labels(loss_name, y_true, y_prob) -> CheckResult:
     """Check that a Keras loss name suits the given labels and probabilities.
 
     The reference is computed at run time: the loss must run on these labels
@@ -553,7 +581,7 @@ def check_loss_for_labels(loss_name, y_true, y_prob) -> bool:
     return check.verdict(f"'{loss_name}' gives the cross-entropy {expected:.4f}")
 
 
-def check_validation_accuracy(history, target: float, max_epochs: int) -> bool:
+def check_validation_accuracy(history, target: float, max_epochs: int) -> CheckResult:
     """Check that a training run reached ``target`` validation accuracy in budget."""
     check = ExerciseCheck(f"Validation accuracy ≥ {target} within {max_epochs} epochs")
     logs = getattr(history, "history", history)
