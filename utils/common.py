@@ -22,6 +22,7 @@ __all__ = [
     "DATA_DIR",
     "FASHION_MNIST_CLASS_NAMES",
     "FASHION_MNIST_ENV_VAR",
+    "FASHION_MNIST_SHA256",
     "DataError",
     "DataNotFoundError",
     "download_fashion_mnist",
