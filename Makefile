@@ -17,13 +17,19 @@ export TF_DETERMINISTIC_OPS := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: help setup data lab test unit nbval lint format notebooks clean
+.PHONY: help setup data chromium lab test test-jax unit nbval student student-check \
+	browser html bench lint format notebooks clean
 
 help:
-	@echo "make lab        set up, then start JupyterLab on notebooks/"
-	@echo "make test       set up, then ruff, unit tests and nbval on every notebook"
-	@echo "make notebooks  re-execute every notebook in place (refresh outputs)"
-	@echo "make format     format Python and notebooks with ruff"
+	@echo "make lab            set up, then start JupyterLab on the collection's index"
+	@echo "make test           set up, then ruff, unit tests, nbval on every notebook,"
+	@echo "                    the student edition and the real-browser check"
+	@echo "make test-jax       unit tests and the hands-on notebook on Keras' JAX backend"
+	@echo "make notebooks      re-execute every notebook in place (refresh outputs)"
+	@echo "make student        write the student edition (solutions removed) to build/student/"
+	@echo "make html           render the notebooks to static HTML handouts in build/html/"
+	@echo "make bench          measure notebook and training speed (bench/results.md)"
+	@echo "make format         format Python and notebooks with ruff"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,17 +46,48 @@ setup: $(STAMP) data
 data: $(STAMP)
 	$(BIN)/python tools/ensure_data.py
 
-lab: setup
-	$(BIN)/jupyter lab notebooks/
+# Debian's Chromium for the browser check, installed like the data set: on
+# Debian/Ubuntu as root when missing; elsewhere the check skips and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  { if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	      apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; \
+	    else echo "Chromium not installed: the browser check will be skipped (apt-get install chromium)"; fi; }
 
-test: setup lint unit nbval
+lab: setup
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
+
+test: setup lint unit nbval student-check browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: $(STAMP)
-	$(BIN)/pytest tests/
+unit: setup
+	$(BIN)/pytest tests/ --ignore=tests/browser
+
+# Every notebook in JupyterLab, in headless Chromium, as a student runs it.
+browser: setup chromium
+	$(BIN)/pytest tests/browser
+
+# The student edition: solution regions become stubs (tools/make_student.py).
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py
+
+# Each student notebook runs top to bottom; every check prints its ❌ hint.
+student-check: setup
+	$(BIN)/pytest -m student tests/test_student_edition.py
+
+html: $(STAMP)
+	$(BIN)/python tools/build_html.py
+
+bench: setup
+	$(BIN)/python bench/bench.py
+
+# The same checks on Keras' JAX backend: unit tests and the hands-on notebook.
+test-jax: setup
+	$(MAKE) unit KERAS_BACKEND=jax
+	KERAS_BACKEND=jax $(BIN)/pytest --nbval notebooks/07_fashion_mnist_shallow_ann.ipynb
 
 nbval: setup
 	$(BIN)/pytest --nbval notebooks/

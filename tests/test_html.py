@@ -108,6 +108,10 @@ def _check_handouts(notebooks_dir: Path, out: Path) -> None:
     for name in names:
         page = out / name.replace(".ipynb", ".html")
         assert page.is_file(), f"no page for {name}"
+        for href in _links(page):
+            if href and re.match(r"^[\w.-]+\.html(#|$)", href):
+                target = href.split("#")[0]
+                assert (out / target).is_file(), f"{page.name} links to missing {href}"
         text = page.read_text(encoding="utf-8")
         figures = _png_outputs(nbformat.read(notebooks_dir / name, as_version=4))
         embedded = len(EMBEDDED_PNG.findall(text))
@@ -167,9 +171,10 @@ def test_index_has_one_line_per_notebook_with_title_and_paragraph(course, tmp_pa
     assert '<a href="01_a.html">01 · The <em>first</em> neuron</a>' in index
     assert "Where we start: one neuron, one weight. See" in index
     assert '<a href="02_b.html#goals">the next one</a>' in index
-    assert '<a href="02_b.html">02 · Logistic regression</a> — Probabilities next.' in (
-        index
-    )
+    assert (
+        '<a href="02_b.html">02 · Logistic regression</a><br>'
+        '<span class="summary">Probabilities next.</span>'
+    ) in index
 
 
 def test_links_between_notebooks_point_to_the_pages(course, tmp_path):
@@ -177,6 +182,15 @@ def test_links_between_notebooks_point_to_the_pages(course, tmp_path):
     build_html.build_html(course, out)
     assert "02_b.html#goals" in _links(out / "01_a.html")
     assert not any(".ipynb" in (h or "") for h in _links(out / "01_a.html"))
+
+
+def test_pages_link_to_index_and_neighbours(course, tmp_path):
+    out = tmp_path / "html"
+    build_html.build_html(course, out)
+    first, second = _links(out / "01_a.html"), _links(out / "02_b.html")
+    assert first.count("index.html") == 2  # top and bottom
+    assert "02_b.html" in first and "01_a.html" not in first
+    assert "01_a.html" in second and "02_b.html" not in second
 
 
 def test_page_title_is_the_notebook_heading(course, tmp_path):

@@ -1,8 +1,11 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright.
 
 Without Chromium the browser tests skip, and the end of the pytest run says so
-in one line with the command that installs it.
+in one line with the command that installs it; with BROWSER_CHECK_REQUIRED=1
+(set by .ci/run) they fail instead, so CI never skips them quietly.
 """
+
+import os
 
 import lab_browser_check as lab
 import pytest
@@ -16,6 +19,8 @@ def chromium():
     """A headless Chromium for the whole session; skips the test without one."""
     executable = lab.find_chromium()
     if executable is None:
+        if os.environ.get("BROWSER_CHECK_REQUIRED") == "1":  # CI must not skip
+            pytest.fail(lab.CHROMIUM_REQUIRED)
         if not _skipped:
             _skipped.append(lab.CHROMIUM_MISSING)
         pytest.skip(lab.CHROMIUM_MISSING)
@@ -25,6 +30,25 @@ def chromium():
     )
     with lab.ChromiumBrowser(executable) as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def lab_checker(chromium):
+    """JupyterLab serving a temporary copy of notebooks/, and one page to drive it.
+
+    Shared by the whole session: the self-test writes its notebooks into a
+    subfolder of the same copy, so JupyterLab starts and loads only once.
+    """
+    with (
+        lab.JupyterLabServer(lab.NOTEBOOKS_DIR) as server,
+        lab.LabChecker(
+            chromium,
+            server,
+            timeout_s=lab.timeout_from_env(),
+            screenshot_dir=lab.SCREENSHOT_DIR,
+        ) as checker,
+    ):
+        yield checker
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,10 @@
 Chromium, driven headless by Playwright, opens each notebook, runs it with
 JupyterLab's own "Run All Cells" command and reads the result from the page.
 A notebook fails when a code cell shows an error, did not run, or is still
-running at the time limit. Cells tagged ``raises-exception`` (read from the
-.ipynb) may show an error; JupyterLab then runs on past them.
+running at the time limit, when a dialog (such as "Select Kernel" or "Kernel
+Restarting") is in the way, or when the kernel is not this project's Python.
+Cells tagged ``raises-exception`` (read from the .ipynb) may show an error; the
+kernel then runs on past them.
 
 Used by test_jupyterlab.py and test_detects_broken.py, and from the command line:
 
@@ -37,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SCREENSHOT_DIR = ROOT / "build" / "screenshots"
 PLAYGROUND_NOTEBOOK = "04_ann_playground.ipynb"
-INDEX_NOTEBOOK = "00_index.ipynb"
 
 # Generous enough for the longest notebook; override with BROWSER_CHECK_TIMEOUT_S.
 DEFAULT_TIMEOUT_S = 240.0
@@ -58,6 +59,11 @@ CHROMIUM_MISSING = (
     "Chromium not found (neither /usr/bin/chromium nor `chromium` on PATH), so the "
     "JupyterLab browser check was skipped. Install it with "
     "`apt-get install -y chromium` (Debian/Ubuntu, as root; `make test` does this)."
+)
+CHROMIUM_REQUIRED = (
+    "Chromium not found (neither /usr/bin/chromium nor `chromium` on PATH), but "
+    "BROWSER_CHECK_REQUIRED=1 (CI) requires the JupyterLab browser check. Install "
+    "it with `apt-get install -y chromium` (.ci/run does this)."
 )
 
 # JupyterLab settings for the check: render every cell (no windowing, so the
@@ -91,7 +97,7 @@ _READ_STATE_JS = """
           errors.push(`${out.ename}: ${out.evalue}`);
         }
       }
-      const sel = '.jp-OutputArea-output[data-mime-type="%s"]';
+      const sel = '.jp-RenderedText[data-mime-type="%s"]';
       for (const el of node.querySelectorAll(sel)) {
         const text = el.textContent || '';
         if (errors.length === 0 && text.includes('Traceback')) {
@@ -119,10 +125,13 @@ _READ_STATE_JS = """
 
 _APP_READY_JS = "() => !!(window.jupyterapp && window.jupyterapp.shell)"
 
+# Open a notebook in a main area of its own (the Launcher tab closed).
 _OPEN_JS = """
 async (name) => {
-  await window.jupyterapp.restored;
-  window.jupyterapp.commands.execute('docmanager:open', {path: name});
+  const app = window.jupyterapp;
+  await app.restored;
+  for (const widget of Array.from(app.shell.widgets('main'))) widget.dispose();
+  app.commands.execute('docmanager:open', {path: name});
 }
 """
 
@@ -157,6 +166,23 @@ async () => {
     await panel.sessionContext.shutdown();
     panel.dispose();
   }
+}
+"""
+
+# Ask the notebook's kernel, outside any cell, which Python environment it runs.
+_KERNEL_PREFIX_JS = """
+async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const future = panel.sessionContext.session.kernel.requestExecute({
+    code: 'import sys; print(sys.prefix, end="")',
+    store_history: false,
+  });
+  let out = '';
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+  };
+  await future.done;
+  return out;
 }
 """
 
@@ -283,7 +309,7 @@ class JupyterLabServer:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         self.log_path = tmp / "jupyter-lab.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in __exit__
+        self._log = open(self.log_path, "w")  # closed in __exit__
         self._proc = subprocess.Popen(
             cmd,
             cwd=self.root_dir,
@@ -317,6 +343,16 @@ class JupyterLabServer:
             f"jupyter lab did not answer within {SERVER_START_TIMEOUT_S:.0f} s:\n"
             + self.log_tail()
         )
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel the server runs (left over from a failed check)."""
+        with urllib.request.urlopen(self.url("api/kernels"), timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(
+                self.url(f"api/kernels/{kernel['id']}"), method="DELETE"
+            )
+            urllib.request.urlopen(request, timeout=30).close()
 
     def log_tail(self, lines: int = 30) -> str:
         """Return the last lines of the server's log (with its kernels' stderr)."""
@@ -472,9 +508,36 @@ def _all_ran(state: dict) -> bool:
     return all(_EXECUTED.match(c["prompt"]) for c in code)
 
 
-def _plot_signature(cell) -> tuple:
-    """Return what the plot in a widget cell looks like now: image sources or pixels."""
-    images = cell.locator(".jp-OutputArea img")
+# Where the Step/Play button is looked for, in this order: its text, its
+# tooltip, its icon, and the play button of an ipywidgets Play widget.
+_STEP_TEXT = re.compile(r"\b(step|play)\b", re.IGNORECASE)
+_STEP_SELECTORS = (
+    '.jupyter-button[title*="step" i], .jupyter-button[title*="play" i]',
+    ".jupyter-button:has(.fa-step-forward, .fa-forward-step, .fa-play)",
+    ".widget-play button",
+)
+
+
+def _find_step_button(page):
+    """Return the playground's Step (or Play) button, or None."""
+    buttons = page.locator(".jp-OutputArea .jupyter-button").filter(has_text=_STEP_TEXT)
+    for selector in _STEP_SELECTORS:
+        if buttons.count():
+            break
+        buttons = page.locator(f".jp-OutputArea :is({selector})")
+    return buttons.first if buttons.count() else None
+
+
+def _tracebacks(page) -> list[str]:
+    """Return the tracebacks shown on stderr anywhere in the notebook (widgets too)."""
+    selector = f'.jp-Notebook .jp-RenderedText[data-mime-type="{STDERR_MIME}"]'
+    texts = page.locator(selector).all_inner_texts()
+    return [t for t in texts if "Traceback" in t]
+
+
+def _plot_signature(page, cell) -> tuple:
+    """Return what the plots look like now: the notebook's image sources, or pixels."""
+    images = page.locator(".jp-Notebook .jp-OutputArea img")
     sources = tuple(images.nth(i).get_attribute("src") for i in range(images.count()))
     if sources:
         return sources
@@ -487,7 +550,8 @@ def check_playground_widgets(
     """Check that the widgets rendered and that the Step/Play button changes the plot.
 
     The button pressed is the first widget button whose text says "Step" or
-    "Play" (any case), else the play button of an ipywidgets Play widget.
+    "Play" (any case), else one whose tooltip does, else one with a step or
+    play icon, else the play button of an ipywidgets Play widget.
     """
     problems = []
     for selector, what in (
@@ -501,20 +565,20 @@ def check_playground_widgets(
     for marker in ("Error displaying widget", "Loading widget..."):
         if marker in text:
             problems.append(f"{name}: a widget did not render ({marker!r} shown)")
-    step = re.compile(r"step|play", re.IGNORECASE)
-    buttons = page.locator(".jp-OutputArea .jupyter-button").filter(has_text=step)
-    if buttons.count() == 0:
-        buttons = page.locator(".jp-OutputArea .widget-play button")
-    if buttons.count() == 0:
+    button = _find_step_button(page)
+    if button is None:
         return [*problems, f"{name}: no Step or Play button found"]
-    button = buttons.first
     cell = page.locator(".jp-Cell").filter(has=button).last
-    before = _plot_signature(cell)
+    before, errors_before = _plot_signature(page, cell), _tracebacks(page)
     button.click()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         page.wait_for_timeout(500)
-        if _plot_signature(cell) != before:
+        errors = _tracebacks(page)[len(errors_before) :]
+        if errors:
+            last_line = errors[0].strip().splitlines()[-1]
+            return [*problems, f"{name}: pressing the button raised {last_line}"]
+        if _plot_signature(page, cell) != before:
             return problems
     label = button.inner_text().strip() or button.get_attribute("title") or "play"
     problems.append(
@@ -586,12 +650,22 @@ class LabChecker:
             self._page.wait_for_function(_APP_READY_JS, timeout=90_000)
         return self._page
 
-    def check(self, name: str, *, check_widgets: bool | None = None) -> NotebookResult:
+    def check(
+        self,
+        name: str,
+        *,
+        check_widgets: bool | None = None,
+        screenshot_dir: str | os.PathLike | None = None,
+        widget_timeout_s: float | None = None,
+    ) -> NotebookResult:
         """Open a notebook, run all cells, and report what went wrong.
 
         Args:
-            name: the notebook's file name, e.g. "01_artificial_neuron.ipynb".
+            name: the notebook's path below the server's folder, e.g.
+                "01_artificial_neuron.ipynb".
             check_widgets: also check widgets; default: only for the playground.
+            screenshot_dir: instead of the checker's screenshot folder.
+            widget_timeout_s: instead of the checker's widget_timeout_s.
 
         Returns:
             A NotebookResult; each of its ``problems`` names the notebook and cell.
@@ -600,9 +674,18 @@ class LabChecker:
 
         path = self.server.root_dir / name
         if not path.is_file():
-            raise ValueError(f"no notebook {name!r} in {self.server.source_dir}")
+            raise ValueError(
+                f"no notebook {name!r} in the served copy of {self.server.source_dir}"
+            )
+        if widget_timeout_s is not None and not widget_timeout_s > 0:
+            raise ValueError(
+                f"widget_timeout_s must be a positive number, got {widget_timeout_s}"
+            )
         if check_widgets is None:
             check_widgets = name == PLAYGROUND_NOTEBOOK
+        shots = self.screenshot_dir if screenshot_dir is None else Path(screenshot_dir)
+        if widget_timeout_s is None:
+            widget_timeout_s = self.widget_timeout_s
         result = NotebookResult(name)
         start = time.monotonic()
         try:
@@ -610,11 +693,13 @@ class LabChecker:
             self._run(page, result, expected_error_cells(path))
             if check_widgets and result.ok:
                 result.problems += check_playground_widgets(
-                    page, name, self.widget_timeout_s
+                    page, name, widget_timeout_s
                 )
-            if self.screenshot_dir is not None:
-                result.screenshot = _screenshot_end(page, name, self.screenshot_dir)
+            if shots is not None:
+                result.screenshot = _screenshot_end(page, name, shots)
             page.evaluate(_CLOSE_JS)
+            if not result.ok:  # a dialog or a stuck widget must not reach the next
+                self.close()
         except _NotReady as exc:
             result.problems.append(str(exc))
             self.close()
@@ -624,6 +709,8 @@ class LabChecker:
             if tail:
                 result.problems.append(f"server log:\n{tail}")
             self.close()
+        finally:
+            self.server.shutdown_kernels()
         result.seconds = time.monotonic() - start
         return result
 
@@ -643,6 +730,13 @@ class LabChecker:
         if not (_settled(state) or _stuck(state)):
             limit = f"{self.timeout_s:.0f} s"
             result.problems.insert(0, f"{name}: not finished within {limit}")
+        elif state["kernel"] == "idle":
+            prefix = page.evaluate(_KERNEL_PREFIX_JS)
+            if Path(prefix).resolve() != Path(sys.prefix).resolve():
+                result.problems.append(
+                    f"{name}: the kernel runs the Python of {prefix}, not this "
+                    f"project's environment {sys.prefix}"
+                )
 
     @staticmethod
     def _wait_until_finished(page, deadline: float) -> dict:

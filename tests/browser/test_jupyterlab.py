@@ -32,25 +32,10 @@ def _digest(name: str) -> str:
     return hashlib.sha256((lab.NOTEBOOKS_DIR / name).read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def checker(chromium):
-    """JupyterLab on a temporary copy of notebooks/, and a page to drive it."""
-    with (
-        lab.JupyterLabServer(lab.NOTEBOOKS_DIR) as server,
-        lab.LabChecker(
-            chromium,
-            server,
-            timeout_s=lab.timeout_from_env(),
-            screenshot_dir=lab.SCREENSHOT_DIR,
-        ) as checker,
-    ):
-        yield checker
-
-
 @pytest.mark.parametrize("name", _params())
-def test_notebook_runs_in_jupyterlab(checker, notebook_results, name):
+def test_notebook_runs_in_jupyterlab(lab_checker, notebook_results, name):
     before = _digest(name)
-    result = checker.check(name)
+    result = lab_checker.check(name)
     notebook_results.append(result)
     assert result.ok, result.report()
     assert result.screenshot is not None and result.screenshot.stat().st_size > 0
