@@ -6,9 +6,12 @@ One module per topic, in lecture order, so each stays one read long:
 
 - ``common``: plot style, the offline Fashion-MNIST loader, plotting helpers,
   the exercise-check machinery and the hands-on notebook's checks.
+- ``regression`` (notebooks 01-02): the house-price loader and exercise checks.
 """
 
 from .common import *  # noqa: F403
 from .common import __all__ as _common_all
+from .regression import *  # noqa: F403
+from .regression import __all__ as _regression_all
 
-__all__ = [*_common_all]
+__all__ = [*_common_all, *_regression_all]
