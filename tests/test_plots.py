@@ -105,10 +105,13 @@ def test_decision_boundary_shades_the_predicted_class():
 
 def test_exercise_check_prints_one_clear_verdict(capsys):
     check = utils.ExerciseCheck("Exercise 1")
-    assert check.verdict("well done") is True
+    result = check.verdict("well done")
+    assert result and result == True and repr(result) == "CheckResult(passed=True)"  # noqa: E712
     assert capsys.readouterr().out == "✅ Exercise 1: well done\n"
     check.fail("shape is (3,), expected (4,)")
     check.fail("values differ")
-    assert check.verdict() is False
+    result = check.verdict()
+    assert not result and result == False  # noqa: E712
+    assert result._ipython_display_() is None  # shows nothing at the end of a cell
     out = capsys.readouterr().out
     assert out.startswith("❌ Exercise 1: shape is (3,)") and "values differ" in out
