@@ -326,3 +326,20 @@ def test_quick_cli_writes_json_and_markdown(tmp_path):
     report = (tmp_path / "results.md").read_text()
     assert "## Arithmetic floor" in report
     assert "Quick mode" in report
+
+
+def test_a_failing_part_is_reported_and_the_others_still_run(tmp_path, monkeypatch):
+    def broken(cfg):
+        raise RuntimeError("no such hardware")
+
+    monkeypatch.setitem(bench.PARTS, "loader", broken)
+    monkeypatch.setitem(
+        bench.PARTS,
+        "floor",
+        lambda cfg: {"gflops": 1.0, "n": 2, "step32_s": 1.0, "step32_gflops": 1.0},
+    )
+    results = bench.run_bench(["loader", "floor"], quick=True, out=tmp_path)
+    assert results["loader"]["error"] == "RuntimeError: no such hardware"
+    report = (tmp_path / "results.md").read_text()
+    assert "## loader: **failed** (RuntimeError: no such hardware)" in report
+    assert "## Arithmetic floor" in report
