@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wip_activations import (  # noqa: E402
+from utils.activations import (  # noqa: E402
     ACTIVATION_GALLERY,
     check_activation_derivative,
     check_activation_function,
@@ -331,7 +331,7 @@ def test_check_activation_function_accepts_a_stable_elu(capsys):
     def elu(z, alpha=1.0):
         return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))
 
-    assert check_activation_function(elu, "elu") is True
+    assert check_activation_function(elu, "elu")
     assert "✅" in capsys.readouterr().out
     assert check_activation_function(lambda z: elu(z, 0.5), "elu", alpha=0.5)
 
@@ -340,13 +340,13 @@ def test_check_activation_function_flags_overflow_with_a_hint(capsys):
     def naive_elu(z):  # right values, but np.exp(1e4) overflows
         return np.where(z > 0, z, np.exp(z) - 1)
 
-    assert check_activation_function(naive_elu, "elu") is False
+    assert not check_activation_function(naive_elu, "elu")
     out = capsys.readouterr().out
     assert "❌" in out and "overflow" in out and "np.minimum" in out
 
 
 def test_check_activation_function_reports_a_wrong_value(capsys):
-    assert check_activation_function(np_relu, "elu") is False
+    assert not check_activation_function(np_relu, "elu")
     out = capsys.readouterr().out
     assert "❌ ELU" in out and "values are off" in out and "z = " in out
 
@@ -363,23 +363,23 @@ def test_check_activation_function_reports_a_wrong_value(capsys):
     ],
 )
 def test_check_activation_function_survives_broken_answers(capsys, student, message):
-    assert check_activation_function(student, "relu") is False
+    assert not check_activation_function(student, "relu")
     out = capsys.readouterr().out
     assert "❌" in out and message in out
 
 
 def test_check_activation_function_with_a_bad_name_does_not_raise(capsys):
-    assert check_activation_function(np_relu, "relux") is False
+    assert not check_activation_function(np_relu, "relux")
     assert "unknown activation" in capsys.readouterr().out
 
 
 def test_check_activation_derivative(capsys):
-    assert check_activation_derivative(np_swish_derivative, "swish") is True
+    assert check_activation_derivative(np_swish_derivative, "swish")
     assert "✅ swish′" in capsys.readouterr().out
-    assert check_activation_derivative(np_sigmoid, "swish") is False
+    assert not check_activation_derivative(np_sigmoid, "swish")
     assert "❌ swish′" in capsys.readouterr().out
-    assert check_activation_derivative(np_elu_derivative, "elu", alpha=2.0) is False
-    assert check_activation_derivative(lambda z: None, "swish") is False
+    assert not check_activation_derivative(np_elu_derivative, "elu", alpha=2.0)
+    assert not check_activation_derivative(lambda z: None, "swish")
     assert "returned None" in capsys.readouterr().out
 
 
@@ -388,7 +388,7 @@ XOR_W2, XOR_B2 = [[1.0], [-2.0]], [0.0]
 
 
 def test_check_xor_relu_weights_accepts_a_solution(capsys):
-    assert check_xor_relu_weights(XOR_W1, XOR_B1, XOR_W2, XOR_B2) is True
+    assert check_xor_relu_weights(XOR_W1, XOR_B1, XOR_W2, XOR_B2)
     out = capsys.readouterr().out
     assert "✅" in out and "without ReLU do not" in out
     # W2 as a flat vector and b2 as a scalar are accepted too.
@@ -397,7 +397,7 @@ def test_check_xor_relu_weights_accepts_a_solution(capsys):
 
 def test_check_xor_relu_weights_rejects_a_linear_solution_attempt(capsys):
     # Without a second unit this is one linear unit: it gets [1, 1] wrong.
-    assert check_xor_relu_weights([[1.0], [1.0]], [0.0], [[1.0]], [0.0]) is False
+    assert not check_xor_relu_weights([[1.0], [1.0]], [0.0], [[1.0]], [0.0])
     out = capsys.readouterr().out
     assert "x = [1, 1]" in out and "hint" in out
 
@@ -413,7 +413,7 @@ def test_check_xor_relu_weights_rejects_a_linear_solution_attempt(capsys):
     ],
 )
 def test_check_xor_relu_weights_survives_bad_answers(capsys, args, message):
-    assert check_xor_relu_weights(*args) is False
+    assert not check_xor_relu_weights(*args)
     out = capsys.readouterr().out
     assert "❌" in out and message in out
 
@@ -427,10 +427,10 @@ RIGHT_OUTPUTS = {
 
 
 def test_check_output_activations_accepts_every_fitting_choice(capsys):
-    assert check_output_activations(RIGHT_OUTPUTS) is True
+    assert check_output_activations(RIGHT_OUTPUTS)
     assert "✅" in capsys.readouterr().out
     others = {"regression": None, "positive": "relu"}
-    assert check_output_activations({**RIGHT_OUTPUTS, **others}) is True
+    assert check_output_activations({**RIGHT_OUTPUTS, **others})
     assert check_output_activations({**RIGHT_OUTPUTS, "positive": "exponential"})
 
 
@@ -449,13 +449,35 @@ def test_check_output_activations_accepts_every_fitting_choice(capsys):
     ],
 )
 def test_check_output_activations_rejects_misfits(capsys, task, choice, message):
-    assert check_output_activations({**RIGHT_OUTPUTS, task: choice}) is False
+    assert not check_output_activations({**RIGHT_OUTPUTS, task: choice})
     out = capsys.readouterr().out
     assert "❌" in out and message in out and f"{task}:" in out
 
 
 def test_check_output_activations_survives_incomplete_answers(capsys):
-    assert check_output_activations({}) is False
+    assert not check_output_activations({})
     assert "no answer yet for ['binary', 'multiclass'" in capsys.readouterr().out
-    assert check_output_activations(None) is False
+    assert not check_output_activations(None)
     assert "expected a dict" in capsys.readouterr().out
+
+
+def test_every_check_returns_a_check_result(capsys):
+    from utils import CheckResult
+
+    right = [
+        check_activation_function(np_relu, "relu"),
+        check_activation_derivative(np_swish_derivative, "swish"),
+        check_xor_relu_weights(XOR_W1, XOR_B1, XOR_W2, XOR_B2),
+        check_output_activations(RIGHT_OUTPUTS),
+    ]
+    wrong = [
+        check_activation_function(np_sigmoid, "relu"),
+        check_activation_derivative(np_sigmoid, "swish"),
+        check_xor_relu_weights(None, None, None, None),
+        check_output_activations({}),
+    ]
+    assert all(isinstance(r, CheckResult) for r in right + wrong)
+    assert [bool(r) for r in right] == [True] * 4
+    assert [bool(r) for r in wrong] == [False] * 4
+    out = capsys.readouterr().out
+    assert out.count("✅") == 4 and out.count("❌") == 4

@@ -1,5 +1,5 @@
-"""Notebook 06 helpers: the Dense shape tracer and parameter counter against Keras,
-the loss-surface plots, and the exercise checks (right passes, wrong gets a hint).
+"""Notebook 06 helpers: the Dense shape tracer against Keras, the loss-surface
+plots, and the exercise checks (right passes, wrong gets a hint, odd input no crash).
 """
 
 import matplotlib
@@ -11,12 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from wip_gradient import (
+from utils.gradient import (
     check_dense_forward,
     check_divergence_learning_rate,
     check_max_hidden_units,
     check_momentum_step,
-    count_dense_stack_params,
     plot_descent_path,
     plot_loss_contours,
     trace_dense_shapes,
@@ -96,40 +95,6 @@ def test_tracer_rejects_what_it_cannot_trace():
         trace_dense_shapes(model, np.zeros(4))
     with pytest.raises(TypeError, match="numeric array"):
         trace_dense_shapes(model, [["a", "b", "c", "d"]])
-
-
-# --------------------------------------------------------------------------
-# The parameter counter
-# --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("sizes", [[3, 5, 1], [4, 6, 6, 1], [784, 128, 10], [2, 1]])
-@pytest.mark.parametrize("use_bias", [True, False])
-def test_param_count_equals_keras_count_params(sizes, use_bias):
-    model = dense_model(sizes, use_bias=use_bias)
-    assert count_dense_stack_params(sizes, use_bias) == model.count_params()
-
-
-def test_param_count_of_the_lecture_example():
-    assert count_dense_stack_params([3, 5, 1], use_bias=False) == 3 * 5 + 5 * 1
-    assert count_dense_stack_params((3, 5, 1)) == 3 * 5 + 5 * 1 + 5 + 1
-    assert count_dense_stack_params(np.array([3, 5, 1]).tolist()) == 26
-
-
-@pytest.mark.parametrize(
-    ("sizes", "error", "match"),
-    [
-        ("351", TypeError, "list of ints"),
-        (351, TypeError, "list of ints"),
-        ([3], ValueError, "at least one layer"),
-        ([3, 0, 1], ValueError, "at least 1"),
-        ([3, 2.5, 1], TypeError, "must be an int"),
-        ([3, True, 1], TypeError, "must be an int"),
-    ],
-)
-def test_param_count_rejects_bad_sizes(sizes, error, match):
-    with pytest.raises(error, match=match):
-        count_dense_stack_params(sizes)
 
 
 # --------------------------------------------------------------------------
@@ -216,7 +181,7 @@ def forward_solution(x, weights, relu_output=False, with_bias=True):
 
 
 def test_forward_check_passes_a_correct_forward_pass(capsys):
-    assert check_dense_forward(forward_solution) is True
+    assert check_dense_forward(forward_solution)
     assert verdict(capsys).startswith("✅")
 
 
@@ -236,7 +201,7 @@ def test_forward_check_passes_a_correct_forward_pass(capsys):
     ],
 )
 def test_forward_check_names_the_mistake(forward, hint, capsys):
-    assert check_dense_forward(forward) is False
+    assert not check_dense_forward(forward)
     out = verdict(capsys)
     assert out.startswith("❌") and hint in out
 
@@ -251,10 +216,8 @@ def test_forward_check_leaves_the_notebook_seed_alone():
 
 
 def widest_within(budget, n_in, n_out):
-    n = 1
-    while count_dense_stack_params([n_in, n + 1, n_out]) <= budget:
-        n += 1
-    return n
+    """Solve (n_in + 1)·n + (n + 1)·n_out <= budget for the largest n."""
+    return (budget - n_out) // (n_in + 1 + n_out)
 
 
 @pytest.mark.parametrize(("n_in", "n_out", "budget"), [(784, 10, 50_000), (3, 2, 40)])
@@ -262,11 +225,11 @@ def test_budget_check_passes_the_widest_layer_only(n_in, n_out, budget, capsys):
     best = widest_within(budget, n_in, n_out)
     assert dense_model([n_in, best, n_out]).count_params() <= budget
     assert dense_model([n_in, best + 1, n_out]).count_params() > budget
-    assert check_max_hidden_units(best, n_in, n_out, budget) is True
+    assert check_max_hidden_units(best, n_in, n_out, budget)
     assert verdict(capsys).startswith("✅")
-    assert check_max_hidden_units(best + 1, n_in, n_out, budget) is False
+    assert not check_max_hidden_units(best + 1, n_in, n_out, budget)
     assert "more than" in verdict(capsys)
-    assert check_max_hidden_units(best - 1, n_in, n_out, budget) is False
+    assert not check_max_hidden_units(best - 1, n_in, n_out, budget)
     assert "afford more" in verdict(capsys)
 
 
@@ -282,7 +245,7 @@ def test_budget_check_passes_the_widest_layer_only(n_in, n_out, budget, capsys):
     ],
 )
 def test_budget_check_survives_odd_answers(answer, hint, capsys):
-    assert check_max_hidden_units(answer) is False
+    assert not check_max_hidden_units(answer)
     out = verdict(capsys)
     assert out.startswith("❌") and hint in out
 
@@ -298,8 +261,8 @@ def momentum_torch_style(theta, velocity, grad, lr, momentum):
 
 
 def test_momentum_check_matches_keras_and_accepts_both_conventions(capsys):
-    assert check_momentum_step(momentum_keras_style) is True
-    assert check_momentum_step(momentum_torch_style) is True
+    assert check_momentum_step(momentum_keras_style)
+    assert check_momentum_step(momentum_torch_style)
     assert verdict(capsys).count("✅") == 2
 
 
@@ -328,7 +291,7 @@ def test_momentum_check_agrees_with_a_keras_optimizer_run():
     ],
 )
 def test_momentum_check_names_the_mistake(step, hint, capsys):
-    assert check_momentum_step(step) is False
+    assert not check_momentum_step(step)
     out = verdict(capsys)
     assert out.startswith("❌") and hint in out
 
@@ -353,12 +316,12 @@ def test_divergence_check_accepts_the_rate_where_descent_starts_to_diverge(capsy
     # lr_max and blows up just above it.
     assert gradient_descent_final_loss(x, y, 0.97 * lr_max) < 1.0
     assert gradient_descent_final_loss(x, y, 1.03 * lr_max) > 1e3
-    assert check_divergence_learning_rate(lr_max, x) is True
-    assert check_divergence_learning_rate(np.float32(lr_max), x) is True
+    assert check_divergence_learning_rate(lr_max, x)
+    assert check_divergence_learning_rate(np.float32(lr_max), x)
     assert verdict(capsys).count("✅") == 2
     slips = {lr_max / 2: "not 1 / λ_max", 2 * lr_max: "factor 2", 0.1: "eigvalsh"}
     for answer, hint in slips.items():
-        assert check_divergence_learning_rate(answer, x) is False
+        assert not check_divergence_learning_rate(answer, x)
         assert hint in verdict(capsys)
 
 
@@ -367,6 +330,16 @@ def test_divergence_check_accepts_the_rate_where_descent_starts_to_diverge(capsy
     [(None, "still None"), ("0.3", "one number"), ([0.3, 0.4], "one number")],
 )
 def test_divergence_check_survives_odd_answers(answer, hint, capsys):
-    assert check_divergence_learning_rate(answer, np.linspace(0, 2, 20)) is False
+    assert not check_divergence_learning_rate(answer, np.linspace(0, 2, 20))
     out = verdict(capsys)
     assert out.startswith("❌") and hint in out
+
+
+def test_paths_on_one_axes_take_successive_cycle_colours():
+    ax = plot_loss_contours(bowl, (-2, 3), (-2, 1), colorbar=False)
+    plot_descent_path([[0, 0], [1, 1]], ax=ax)
+    plot_descent_path([[0, 1], [1, 0]], ax=ax)
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    first, second = ax.get_lines()[0], ax.get_lines()[3]
+    assert [first.get_color(), second.get_color()] == cycle[:2]
+    assert ax.get_lines()[5].get_color() == second.get_color()  # its end marker

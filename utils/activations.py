@@ -1,0 +1,673 @@
+"""Activation functions in NumPy, their derivatives, a gallery plot and checks.
+
+Notebook 03 (why non-linearity) uses this section: the twelve activation
+functions of the lecture written in NumPy, each with its derivative, a registry
+that records formula, range and the matching ``keras.activations`` name, plots
+of the gallery, and the ``check_*`` helpers of the notebook's exercises.
+Every function is numerically stable: no overflow for inputs of any size.
+Nothing runs at import time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import common
+
+__all__ = [
+    "ACTIVATION_GALLERY",
+    "ActivationSpec",
+    "check_activation_derivative",
+    "check_activation_function",
+    "check_output_activations",
+    "check_xor_relu_weights",
+    "format_activation_table",
+    "get_activation_spec",
+    "np_elu",
+    "np_elu_derivative",
+    "np_leaky_relu",
+    "np_leaky_relu_derivative",
+    "np_log_sigmoid",
+    "np_log_sigmoid_derivative",
+    "np_mish",
+    "np_mish_derivative",
+    "np_relu",
+    "np_relu_derivative",
+    "np_sigmoid",
+    "np_sigmoid_derivative",
+    "np_sinc",
+    "np_sinc_derivative",
+    "np_softplus",
+    "np_softplus_derivative",
+    "np_softsign",
+    "np_softsign_derivative",
+    "np_step",
+    "np_step_derivative",
+    "np_swish",
+    "np_swish_derivative",
+    "np_tanh",
+    "np_tanh_derivative",
+    "plot_activation_gallery",
+    "plot_activation_overlay",
+]
+
+# --------------------------------------------------------------------------
+# Activation functions in NumPy (float64, element-wise, overflow-free)
+# --------------------------------------------------------------------------
+
+
+def _as_float_array(z) -> np.ndarray:
+    """Return ``z`` as a float64 array, or raise TypeError if it is not real."""
+    array = np.asarray(z)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"expected real numbers (a float, list or NumPy array); "
+            f"got {type(z).__name__} of dtype {array.dtype}"
+        )
+    return array.astype(np.float64)
+
+
+def np_sigmoid(z) -> np.ndarray:
+    """Logistic sigmoid 1 / (1 + exp(-z)), computed without overflow."""
+    z = _as_float_array(z)
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def np_sigmoid_derivative(z) -> np.ndarray:
+    """Derivative of the sigmoid: sigmoid(z) * (1 - sigmoid(z))."""
+    z = _as_float_array(z)
+    return np_sigmoid(z) * np_sigmoid(-z)  # 1 - sigmoid(z) == sigmoid(-z)
+
+
+def np_tanh(z) -> np.ndarray:
+    """Hyperbolic tangent (exp(z) - exp(-z)) / (exp(z) + exp(-z))."""
+    return np.tanh(_as_float_array(z))
+
+
+def np_tanh_derivative(z) -> np.ndarray:
+    """Derivative of tanh: 1 - tanh(z)**2."""
+    t = np.tanh(_as_float_array(z))
+    return (1.0 - t) * (1.0 + t)  # == 1 - t**2, without underflow in t**2
+
+
+def np_step(z) -> np.ndarray:
+    """Binary step (Heaviside): 1 where z >= 0, else 0."""
+    return (_as_float_array(z) >= 0).astype(np.float64)
+
+
+def np_step_derivative(z) -> np.ndarray:
+    """Derivative of the step: 0 everywhere (undefined at 0; 0 by convention)."""
+    return np.zeros_like(_as_float_array(z))
+
+
+def np_softplus(z) -> np.ndarray:
+    """Softplus log(1 + exp(z)), computed as logaddexp(0, z) to avoid overflow."""
+    return np.logaddexp(0.0, _as_float_array(z))
+
+
+def np_softplus_derivative(z) -> np.ndarray:
+    """Derivative of softplus: the sigmoid."""
+    return np_sigmoid(z)
+
+
+def np_relu(z) -> np.ndarray:
+    """Rectified linear unit max(0, z)."""
+    return np.maximum(0.0, _as_float_array(z))
+
+
+def np_relu_derivative(z) -> np.ndarray:
+    """Derivative of ReLU: 1 where z > 0, else 0 (0 at z = 0 by convention)."""
+    return (_as_float_array(z) > 0).astype(np.float64)
+
+
+def np_softsign(z) -> np.ndarray:
+    """Softsign z / (1 + |z|)."""
+    z = _as_float_array(z)
+    return z / (1.0 + np.abs(z))
+
+
+def np_softsign_derivative(z) -> np.ndarray:
+    """Derivative of softsign: 1 / (1 + |z|)**2."""
+    return (1.0 / (1.0 + np.abs(_as_float_array(z)))) ** 2  # square last: no overflow
+
+
+def _check_parameter(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    return float(value)
+
+
+def np_elu(z, alpha: float = 1.0) -> np.ndarray:
+    """Exponential linear unit: z if z > 0, else alpha * (exp(z) - 1).
+
+    ``alpha`` defaults to Keras' default (``keras.activations.elu``).
+    """
+    z, alpha = _as_float_array(z), _check_parameter("alpha", alpha)
+    # np.where evaluates both branches: clip first so exp never overflows.
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def np_elu_derivative(z, alpha: float = 1.0) -> np.ndarray:
+    """Derivative of ELU: 1 if z > 0, else alpha * exp(z)."""
+    z, alpha = _as_float_array(z), _check_parameter("alpha", alpha)
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+
+
+def np_log_sigmoid(z) -> np.ndarray:
+    """Log-sigmoid log(1 / (1 + exp(-z))) = -softplus(-z)."""
+    return -np.logaddexp(0.0, -_as_float_array(z))
+
+
+def np_log_sigmoid_derivative(z) -> np.ndarray:
+    """Derivative of log-sigmoid: 1 - sigmoid(z) = sigmoid(-z)."""
+    return np_sigmoid(-_as_float_array(z))
+
+
+def np_swish(z) -> np.ndarray:
+    """Swish (SiLU) z * sigmoid(z)."""
+    z = _as_float_array(z)
+    return z * np_sigmoid(z)
+
+
+def np_swish_derivative(z) -> np.ndarray:
+    """Derivative of swish: sigmoid(z) + z * sigmoid(z) * (1 - sigmoid(z))."""
+    z = _as_float_array(z)
+    s = np_sigmoid(z)
+    return s + z * s * np_sigmoid(-z)
+
+
+def np_sinc(z) -> np.ndarray:
+    """Unnormalised sinc sin(z) / z, with sinc(0) = 1 (its limit)."""
+    z = _as_float_array(z)
+    safe = np.where(z == 0, 1.0, z)
+    return np.where(z == 0, 1.0, np.sin(safe) / safe)
+
+
+def np_sinc_derivative(z) -> np.ndarray:
+    """Derivative of sinc: cos(z)/z - sin(z)/z**2, and its limit 0 at z = 0."""
+    z = _as_float_array(z)
+    small = np.abs(z) < 1e-2
+    safe = np.where(small, 1.0, z)
+    exact = (np.cos(safe) - np.sin(safe) / safe) / safe  # no z**2: no overflow
+    tiny = np.where(small, z, 0.0)
+    taylor = -tiny / 3.0 + tiny**3 / 30.0  # avoids cancellation near 0
+    return np.where(small, taylor, exact)
+
+
+def np_leaky_relu(z, negative_slope: float = 0.2) -> np.ndarray:
+    """Leaky ReLU: z if z > 0, else negative_slope * z.
+
+    ``negative_slope`` defaults to Keras' default (``keras.activations.leaky_relu``).
+    """
+    z = _as_float_array(z)
+    slope = _check_parameter("negative_slope", negative_slope)
+    return np.where(z > 0, z, slope * z)
+
+
+def np_leaky_relu_derivative(z, negative_slope: float = 0.2) -> np.ndarray:
+    """Derivative of leaky ReLU: 1 if z > 0, else negative_slope."""
+    z = _as_float_array(z)
+    slope = _check_parameter("negative_slope", negative_slope)
+    return np.where(z > 0, 1.0, slope)
+
+
+def np_mish(z) -> np.ndarray:
+    """Mish z * tanh(softplus(z))."""
+    z = _as_float_array(z)
+    return z * np.tanh(np_softplus(z))
+
+
+def np_mish_derivative(z) -> np.ndarray:
+    """Derivative of mish: tanh(sp(z)) + z * sigmoid(z) * (1 - tanh(sp(z))**2)."""
+    z = _as_float_array(z)
+    t = np.tanh(np_softplus(z))
+    return t + z * np_sigmoid(z) * (1.0 - t) * (1.0 + t)
+
+
+# --------------------------------------------------------------------------
+# The gallery: one registry entry per activation function
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """One activation function of the gallery and what the lecture says about it.
+
+    Attributes:
+        name: identifier, the ``keras.activations`` name where Keras has one.
+        label: the name as the lecture writes it.
+        function, derivative: the NumPy implementations.
+        formula, derivative_formula: LaTeX, without ``$``.
+        output_range: the range of the function, LaTeX without ``$``.
+        keras_name: the matching ``keras.activations`` function, or None.
+    """
+
+    name: str
+    label: str
+    function: Callable[..., np.ndarray] = field(repr=False)
+    derivative: Callable[..., np.ndarray] = field(repr=False)
+    formula: str
+    derivative_formula: str
+    output_range: str
+    keras_name: str | None
+
+
+def _spec(name, label, formula, derivative_formula, output_range, keras_name):
+    function, derivative = globals()[f"np_{name}"], globals()[f"np_{name}_derivative"]
+    return ActivationSpec(
+        name,
+        label,
+        function,
+        derivative,
+        formula,
+        derivative_formula,
+        output_range,
+        keras_name,
+    )
+
+
+_SIGMA = r"\sigma(z)"
+ACTIVATION_GALLERY: Mapping[str, ActivationSpec] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in [
+            _spec("sigmoid", "sigmoid", r"\frac{1}{1 + e^{-z}}",
+                  rf"{_SIGMA}\,(1 - {_SIGMA})", "(0, 1)", "sigmoid"),
+            _spec("tanh", "tanh", r"\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+                  r"1 - \tanh^2(z)", "(-1, 1)", "tanh"),
+            _spec("step", "step", r"1 \text{ if } z \ge 0 \text{ else } 0",
+                  r"0 \;(z \ne 0)", r"\{0, 1\}", None),
+            _spec("softplus", "softplus", r"\ln(1 + e^{z})", _SIGMA,
+                  r"(0, \infty)", "softplus"),
+            _spec("relu", "ReLU", r"\max(0, z)",
+                  r"1 \text{ if } z > 0 \text{ else } 0", r"[0, \infty)", "relu"),
+            _spec("softsign", "softsign", r"\frac{z}{1 + |z|}",
+                  r"\frac{1}{(1 + |z|)^2}", "(-1, 1)", "softsign"),
+            _spec("elu", "ELU", r"z \text{ if } z > 0 \text{ else } \alpha(e^{z} - 1)",
+                  r"1 \text{ if } z > 0 \text{ else } \alpha e^{z}",
+                  r"(-\alpha, \infty)", "elu"),
+            _spec("log_sigmoid", "log-sigmoid", r"\ln \frac{1}{1 + e^{-z}}",
+                  rf"1 - {_SIGMA}", r"(-\infty, 0)", "log_sigmoid"),
+            _spec("swish", "swish", rf"z\,{_SIGMA}",
+                  rf"{_SIGMA} + z\,{_SIGMA}(1 - {_SIGMA})",
+                  r"[\approx -0.278, \infty)", "swish"),
+            _spec("sinc", "sinc", r"\frac{\sin z}{z}, \; 1 \text{ at } z = 0",
+                  r"\frac{\cos z}{z} - \frac{\sin z}{z^2}, \; 0 \text{ at } z = 0",
+                  r"[\approx -0.217, 1]", None),
+            _spec("leaky_relu", "leaky ReLU", r"z \text{ if } z > 0 \text{ else } a z",
+                  r"1 \text{ if } z > 0 \text{ else } a", r"(-\infty, \infty)",
+                  "leaky_relu"),
+            _spec("mish", "mish", r"z \tanh(\ln(1 + e^{z}))",
+                  r"\tanh(s) + z\,\sigma(z)(1 - \tanh^2 s), \; s = \ln(1 + e^{z})",
+                  r"[\approx -0.309, \infty)", "mish"),
+        ]
+    }
+)  # fmt: skip
+
+
+def get_activation_spec(name: str) -> ActivationSpec:
+    """Return the gallery entry ``name`` (e.g. "relu"); ValueError if unknown."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {type(name).__name__}")
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in ACTIVATION_GALLERY:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of {list(ACTIVATION_GALLERY)}"
+        )
+    return ACTIVATION_GALLERY[key]
+
+
+def _specs(names: Sequence[str] | None) -> list[ActivationSpec]:
+    if names is None:
+        return list(ACTIVATION_GALLERY.values())
+    if isinstance(names, str):
+        names = [names]
+    specs = [get_activation_spec(n) for n in names]
+    if not specs:
+        raise ValueError("expected at least one activation name; got none")
+    return specs
+
+
+def format_activation_table(names: Sequence[str] | None = None) -> str:
+    """Return a Markdown table: name, formula, derivative, range, Keras function.
+
+    Display it with ``IPython.display.Markdown``; ``names`` selects rows
+    (default: the whole gallery, in the lecture's order).
+    """
+    rows = [
+        "| function | $g(z)$ | $g'(z)$ | range | Keras |",
+        "|---|---|---|---|---|",
+    ]
+    for s in _specs(names):
+        keras_name = f"`keras.activations.{s.keras_name}`" if s.keras_name else "—"
+        rows.append(
+            f"| {s.label} | ${s.formula}$ | ${s.derivative_formula}$ "
+            f"| ${s.output_range}$ | {keras_name} |"
+        )
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------
+# Plots of the gallery
+# --------------------------------------------------------------------------
+
+_MARKERS = "osD^v<>ph*XP"
+
+
+def _grid_z(z) -> np.ndarray:
+    z = np.linspace(-5.0, 5.0, 401) if z is None else _as_float_array(z)
+    if z.ndim != 1 or len(z) < 2:
+        raise ValueError(f"z must be a 1-D grid of at least 2 points; got {z.shape}")
+    return z
+
+
+def plot_activation_gallery(
+    names: Sequence[str] | None = None, z=None, ncols: int = 4, axes=None
+):
+    """Draw each activation (solid) and its derivative (dashed) in a small panel.
+
+    Args:
+        names: gallery names to draw (default: all twelve, in the lecture's order).
+        z: 1-D grid of inputs (default: 401 points on [-5, 5]).
+        ncols: panels per row when a new figure is made.
+        axes: one Axes per function, or None for a new figure.
+
+    Returns:
+        The 1-D array of Axes used.
+    """
+    specs, z = _specs(names), _grid_z(z)
+    if axes is None:
+        nrows = -(-len(specs) // ncols)
+        _, grid = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 2.4 * nrows),
+                               sharex=True, layout="constrained")  # fmt: skip
+        for ax in grid.ravel()[len(specs) :]:
+            ax.set_axis_off()
+        axes = grid.ravel()[: len(specs)]
+    axes = np.atleast_1d(axes).ravel()
+    if len(axes) != len(specs):
+        raise ValueError(f"got {len(axes)} axes for {len(specs)} activation functions")
+    for ax, spec in zip(axes, specs, strict=True):
+        ax.axhline(0, color="0.6", lw=0.6)
+        ax.axvline(0, color="0.6", lw=0.6)
+        ax.plot(z, spec.function(z), "-", lw=2, label="$g(z)$")
+        ax.plot(z, spec.derivative(z), "--", lw=1.5, label="$g'(z)$")
+        ax.set_title(spec.label + ("" if spec.keras_name else " (not in Keras)"))
+        cell = ax.get_subplotspec()  # label only the outer panels of a grid
+        if cell is None or cell.is_last_row():
+            ax.set_xlabel("input $z$")
+        if cell is None or cell.is_first_col():
+            ax.set_ylabel("$g(z)$, $g'(z)$")
+    axes[0].legend(loc="upper left", fontsize=8)
+    return axes
+
+
+def plot_activation_overlay(
+    names: Sequence[str], z=None, derivative: bool = False, ax=None
+):
+    """Overlay several activation functions (and optionally their derivatives).
+
+    Each function gets its own colour and marker; a derivative is drawn dashed
+    in the colour of its function and labelled with a prime.
+
+    Returns:
+        The Axes.
+    """
+    specs, z = _specs(names), _grid_z(z)
+    ax = ax or plt.subplots(figsize=(6.4, 4.0))[1]
+    every = max(1, len(z) // 10)
+    colours = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+    for i, spec in enumerate(specs):
+        style = {"color": colours[i % len(colours)], "marker": _MARKERS[i % 12],
+                 "markevery": (i * every // len(specs), every), "ms": 5}  # fmt: skip
+        ax.plot(z, spec.function(z), "-", lw=2, label=spec.label, **style)
+        if derivative:
+            ax.plot(z, spec.derivative(z), "--", lw=1.2, mfc="none",
+                    label=f"{spec.label}′", **style)  # fmt: skip
+    ax.axhline(0, color="0.6", lw=0.6)
+    ax.axvline(0, color="0.6", lw=0.6)
+    what = "$g(z)$ and $g'(z)$ (dashed)" if derivative else "$g(z)$"
+    ax.set(xlabel="input $z$", ylabel=what, title="Activation functions")
+    ax.legend(fontsize=8, ncols=2 if derivative else 1, loc="best")
+    return ax
+
+
+# --------------------------------------------------------------------------
+# Exercise checks: each check_* prints a verdict and returns a CheckResult.
+# --------------------------------------------------------------------------
+
+
+def _check_inputs() -> np.ndarray:
+    """Inputs for the checks: a fine grid (no point exactly at a kink) + extremes."""
+    return np.concatenate([[-1e4, -800.0, -50.0], np.linspace(-8, 8, 400),
+                           [50.0, 800.0, 1e4]])  # fmt: skip
+
+
+_STABILITY_HINT = (
+    "np.exp overflowed for a large |z|. np.where evaluates BOTH branches, so "
+    "clip the argument first, e.g. np.expm1(np.minimum(z, 0))."
+)
+
+
+def _call_quietly(check, fn, z, what):
+    """Call fn(z), noting exceptions and overflow in ``check``; False if it raised."""
+    if not callable(fn):
+        return check.fail(f"expected a function for {what}; got {type(fn).__name__}")
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"),
+    ):
+        warnings.simplefilter("always")
+        try:
+            out = fn(z.copy())
+        except Exception as exc:  # a student's bug must not stop "Run all"
+            return check.fail(f"{what} raised {type(exc).__name__}: {exc}")
+    numeric = [w for w in caught if "overflow" in str(w.message)]
+    if numeric:
+        check.fail(_STABILITY_HINT)
+    return out
+
+
+def _compare_elementwise(check, out, expected, z, what) -> bool:
+    if out is None:
+        return check.fail(f"{what} returned None: did you forget `return`?")
+    try:
+        out = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        return check.fail(f"{what} must return numbers; got {type(out).__name__}")
+    if out.shape != expected.shape:
+        return check.fail(
+            f"{what} returned shape {out.shape} for an input of shape {z.shape}: "
+            "apply the function element-wise (use np.where / np.maximum, not if)"
+        )
+    bad = ~np.isclose(out, expected, rtol=1e-6, atol=1e-8)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        return check.fail(
+            f"{np.count_nonzero(bad)} of {len(z)} values are off; e.g. at "
+            f"z = {z[i]:g} you return {out[i]:.6g} but {what} is {expected[i]:.6g}"
+        )
+    return True
+
+
+def _check_elementwise(fn, name, params, use_derivative) -> common.CheckResult:
+    try:
+        spec = get_activation_spec(name)
+        reference = spec.derivative if use_derivative else spec.function
+        z = _check_inputs()
+        expected = reference(z, **params)
+    except (TypeError, ValueError) as exc:  # the notebook's own call is wrong
+        check = common.ExerciseCheck(f"check of {name!r}")
+        check.fail(str(exc))
+        return check.verdict()
+    what = f"{spec.label}′" if use_derivative else spec.label
+    check = common.ExerciseCheck(what)
+    out = _call_quietly(check, fn, z, what)
+    if out is not False:
+        _compare_elementwise(check, out, expected, z, what)
+    return check.verdict(f"matches the reference on {len(z)} inputs in "
+                         "[-1e4, 1e4], with no overflow")  # fmt: skip
+
+
+def check_activation_function(fn: Callable, name: str, **params) -> common.CheckResult:
+    """Check a student's NumPy activation ``fn`` against the gallery's ``name``.
+
+    ``fn`` is called once on an array of inputs (including ±1e4, to catch
+    overflow); ``params`` (e.g. ``alpha=1.0``) go to the reference only.
+    Prints ✅ or ❌ with a hint; the result is truthy when it matched.
+    """
+    return _check_elementwise(fn, name, params, use_derivative=False)
+
+
+def check_activation_derivative(
+    fn: Callable, name: str, **params
+) -> common.CheckResult:
+    """Check a student's derivative ``fn`` against the gallery's ``name``.
+
+    Same inputs as :func:`check_activation_function`; prints ✅/❌ with a hint.
+    """
+    return _check_elementwise(fn, name, params, use_derivative=True)
+
+
+def _xor_problem(W1, b1, W2, b2):
+    """Return W1, b1, W2, b2 as float arrays of matching shapes, or an error text."""
+    try:
+        arrays = [np.asarray(a, dtype=np.float64) for a in (W1, b1, W2, b2)]
+    except (TypeError, ValueError):
+        return "W1, b1, W2 and b2 must be numbers, lists or arrays (None is not)"
+    w1, c1, w2, c2 = arrays
+    if w1.ndim != 2 or w1.shape[0] != 2:
+        return f"W1 must have shape (2, n_hidden); got {w1.shape}"
+    k = w1.shape[1]
+    if c1.shape != (k,) or w2.reshape(-1).shape != (k,) or c2.size != 1:
+        return (
+            f"with W1 of shape (2, {k}), expected b1 ({k},), W2 ({k}, 1) and b2 "
+            f"(1,); got {c1.shape}, {w2.shape}, {c2.shape}"
+        )
+    return w1, c1, w2.reshape(k, 1), c2.reshape(1)
+
+
+_XOR_HINT = (
+    "hint: one hidden unit can count the inputs that are on (x1 + x2), "
+    "another can fire only when both are (x1 + x2 - 1)"
+)
+
+
+def check_xor_relu_weights(W1, b1, W2, b2) -> common.CheckResult:
+    """Check hand-picked weights of a 2-n-1 ReLU network that must compute XOR.
+
+    The network is ``relu(x @ W1 + b1) @ W2 + b2`` with a linear output; an
+    output above 0.5 means class 1. Prints ✅/❌ with a hint.
+    """
+    check = common.ExerciseCheck("XOR with ReLU")
+    if any(a is None for a in (W1, b1, W2, b2)):
+        check.fail("replace every None (W1, b1, W2, b2) with numbers")
+        return check.verdict()
+    parsed = _xor_problem(W1, b1, W2, b2)
+    if isinstance(parsed, str):
+        check.fail(parsed)
+        return check.verdict()
+    w1, c1, w2, c2 = parsed
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    target = np.logical_xor(x[:, 0], x[:, 1])
+    with np.errstate(all="ignore"):
+        out = (np_relu(x @ w1 + c1) @ w2 + c2).ravel()
+        linear = ((x @ w1 + c1) @ w2 + c2).ravel()
+    for xi, yi, ti in zip(x, out, target, strict=True):
+        if not np.isfinite(yi) or (yi > 0.5) != ti:
+            check.fail(f"x = {xi.astype(int).tolist()}: output {yi:.3g} but XOR is "
+                       f"{int(ti)} (need {'> 0.5' if ti else '<= 0.5'})")  # fmt: skip
+    if check.problems:
+        check.fail(_XOR_HINT)
+    linear_ok = np.array_equal(linear > 0.5, target)
+    note = "" if linear_ok else " (the same weights without ReLU do not)"
+    return check.verdict(f"outputs {np.round(out, 3).tolist()} compute XOR{note}")
+
+
+# Each output task: the scores fed in (one output unit or three), a test of the
+# outputs, and the hint shown when it fails.
+_OUTPUT_TASKS = {
+    "binary": (
+        [[-1000.0], [-30.0], [-1.0], [0.0], [1.0], [30.0], [1000.0]],
+        lambda y: bool(np.all((y >= 0) & (y <= 1)) and y[-1, 0] - y[0, 0] > 0.9),
+        "one output unit must give a probability in [0, 1] that grows with the score",
+    ),
+    "multiclass": (
+        [[-1000.0, 0.0, 1000.0], [1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-30.0, 5.0, 30.0]],
+        lambda y: (
+            bool(np.all((y >= 0) & (y <= 1)))
+            and np.allclose(y.sum(axis=-1), 1, atol=1e-5)
+        ),
+        "the class probabilities must lie in [0, 1] and sum to 1 over the "
+        "classes: the activation has to look at all scores together",
+    ),
+    "regression": (
+        [[-1000.0], [-1.0], [0.0], [1.0], [1000.0]],
+        lambda y: bool(y.min() < -100 and y.max() > 100),
+        "a temperature can be any real number (say -40 or 300): the output "
+        "must not be bounded above or below",
+    ),
+    "positive": (
+        [[-1000.0], [-1.0], [0.0], [1.0], [1000.0]],
+        lambda y: bool(y.min() >= 0 and y.max() > 100),
+        "a price is never negative but has no upper limit: outputs must be "
+        ">= 0 and unbounded above",
+    ),
+}
+
+
+def _output_activation_problem(task: str, choice) -> str | None:
+    """Return what is wrong with ``choice`` for ``task``, or None if it fits."""
+    import keras
+
+    if choice is not None and not isinstance(choice, str):
+        return f"{task}: expected a Keras activation name (a string); got {choice!r}"
+    try:
+        fn = keras.activations.get(choice)
+    except (ValueError, TypeError):
+        return f"{task}: {choice!r} is not a keras.activations function"
+    scores, fits, hint = _OUTPUT_TASKS[task]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # e.g. Keras' softmax-of-one-unit warning
+        y = keras.ops.convert_to_numpy(fn(np.asarray(scores, dtype="float32")))
+    if fits(np.asarray(y, dtype=np.float64)):
+        return None
+    extra = " (softmax of a single unit is always 1)" if choice == "softmax" else ""
+    return f"{task}: {choice!r} does not fit — {hint}{extra}"
+
+
+def check_output_activations(choices: Mapping[str, str | None]) -> common.CheckResult:
+    """Check the output-layer activation chosen for each of four tasks.
+
+    Args:
+        choices: maps "binary", "multiclass", "regression" and "positive" (a
+            value that is never negative) to a ``keras.activations`` name, or
+            None / "linear" for no activation.
+
+    Each choice is run through Keras on very negative to very positive scores
+    and its outputs are tested against what the task needs, so every fitting
+    activation passes. Prints ✅/❌ with a hint.
+    """
+    check = common.ExerciseCheck("output activations")
+    if not isinstance(choices, Mapping):
+        check.fail(
+            f"expected a dict of task -> activation; got {type(choices).__name__}"
+        )
+        return check.verdict()
+    missing = [task for task in _OUTPUT_TASKS if task not in choices]
+    if missing:
+        check.fail(
+            f"no answer yet for {missing}; expected the keys {list(_OUTPUT_TASKS)}"
+        )
+    for task in _OUTPUT_TASKS:
+        if task in choices:
+            problem = _output_activation_problem(task, choices[task])
+            if problem:
+                check.fail(problem)
+    return check.verdict("every output layer fits its task")
