@@ -751,14 +751,26 @@ def test_widget_buttons_step_reset_new_sample_and_code(widget, capsys):
     assert "keras.Sequential(" in capsys.readouterr().out
 
 
-def test_play_frames_adapt_the_epochs_per_frame(widget):
+def test_play_frames_grow_the_epochs_per_frame_at_most_twofold(widget):
     widget.frame_seconds = 10.0
-    widget.play_frame()
-    assert widget.epochs_per_frame == 2  # grows at most 2x per frame
+    for expected in (2, 4, 8):
+        widget.play_frame()
+        assert widget.epochs_per_frame == expected
+    assert widget.playground.epoch == 1 + 2 + 4
     assert widget.epochs_per_second > 0 and widget.frames_per_second > 0
-    widget.frame_seconds = 1e-3
-    widget.play_frame()
-    assert widget.epochs_per_frame == 1 and widget.playground.epoch == 3
+
+
+def test_epochs_per_frame_follow_the_fitted_overhead_and_cost_per_epoch(widget):
+    # fit costs 0.1 s plus 0.007 s per epoch: the budget becomes 1.5 × 0.1 s
+    widget.frame_seconds = 0.1
+    assert widget._next_epochs_per_frame(1, 0.107) == 2  # explore a second size
+    assert widget._next_epochs_per_frame(2, 0.114) == 4  # wants 7, grows 2x at most
+    assert widget._next_epochs_per_frame(4, 0.128) == 7  # (0.15 - 0.1) / 0.007
+    widget.frame_seconds = 0.3  # now the budget: (0.3 - 0.1) / 0.007 = 28.6
+    assert widget._next_epochs_per_frame(7, 0.149) == 14
+    assert widget._next_epochs_per_frame(14, 0.198) == 28
+    widget.frame_seconds = 0.01  # shrinking is not limited
+    assert widget._next_epochs_per_frame(28, 0.296) == 7
 
 
 def test_play_runs_in_the_event_loop_until_paused(widget):
