@@ -822,13 +822,25 @@ class Playground:
         }
         self._record()
 
-    def train(self, epochs: int = 1) -> None:
+    def train(self, epochs: int = 1, record_every: int | None = None) -> None:
         """Train ``epochs`` epochs with mini-batch SGD (or Adam); record the losses.
 
-        All epochs go to one ``fit`` call over freshly shuffled copies of the
-        training set: ``fit`` costs a fixed overhead per call and per epoch.
+        Args:
+            epochs: how many passes over the (reshuffled) training set.
+            record_every: also record the losses every this many epochs, for
+                the loss curves (default: only at the end). Each record needs
+                its own ``fit`` call, and a call has a fixed overhead.
         """
         epochs = _check_int("epochs", epochs, 1, 100_000)
+        every = epochs if record_every is None else record_every
+        every = _check_int("record_every", every, 1, 100_000)
+        while epochs > 0:
+            self._fit(min(every, epochs))
+            epochs -= every
+
+    def _fit(self, epochs: int) -> None:
+        """One ``fit`` call over ``epochs`` shuffled copies of the training set:
+        ``fit`` has a fixed cost per call and per epoch, so one long epoch."""
         n = len(self._f_train)
         order = np.concatenate(
             [self._shuffle_rng.permutation(n) for _ in range(epochs)]
@@ -983,11 +995,14 @@ def _surface_image(
         )
         rgb = 0.45 + 0.55 * (probs @ colours)  # blend by probability, then lighten
         return np.clip(rgb, 0, 1), {}
+    # The colour scale reaches past the values, so the background stays pale
+    # and the points (full colour) stand out on it.
     z = out.reshape(resolution, resolution)
     if pg.task == "binary":
-        return (z >= 0.5).astype(float) if discretize else z, {"vmin": 0, "vmax": 1}
+        z = (z >= 0.5).astype(float) if discretize else z
+        return z, {"vmin": -0.6, "vmax": 1.6}
     z = np.round(z * 4) / 4 if discretize else z
-    return z, {"vmin": -1, "vmax": 1}
+    return z, {"vmin": -1.6, "vmax": 1.6}
 
 
 def _scatter_points(pg: Playground, ax, x, y, test: bool) -> None:
@@ -996,7 +1011,8 @@ def _scatter_points(pg: Playground, ax, x, y, test: bool) -> None:
         if test
         else {"edgecolors": "white", "linewidths": 0.6}
     )
-    if pg.task == "regression":
+    if pg.task == "regression":  # white edges would hide targets near 0
+        edge = edge if test else {"edgecolors": "0.35", "linewidths": 0.5}
         ax.scatter(
             *x.T,
             c=y,
@@ -1081,7 +1097,7 @@ def _surface_legend(pg: Playground, ax) -> None:
                 ls="",
                 marker="o",
                 color="grey",
-                markeredgecolor="white",
+                markeredgecolor="0.35",
                 label="train (colour = target)",
             )
         )
@@ -1388,12 +1404,14 @@ class PlaygroundWidget:
     """TensorFlow Playground's controls (ipywidgets) and a live figure of a Playground.
 
     Display it as the last expression of a cell. Play trains in the kernel's
-    event loop, a few epochs per frame (about ``frame_seconds`` of training),
-    and redraws after each; buttons and sliders stay responsive meanwhile.
+    event loop, as many epochs per frame as fit in ``frame_seconds`` together
+    with the drawing, and redraws after each; buttons and sliders stay
+    responsive meanwhile.
 
     Args:
         playground: the Playground to drive (default: a new one).
-        frame_seconds: training time per frame while playing.
+        frame_seconds: the aimed-at time of one frame (training and drawing)
+            while playing: 0.25 s means about 4 pictures a second.
         resolution: grid points per axis of the output surface.
     """
 
@@ -1401,7 +1419,7 @@ class PlaygroundWidget:
         self,
         playground: Playground | None = None,
         *,
-        frame_seconds: float = 0.1,
+        frame_seconds: float = 0.25,
         resolution: int = 50,
     ):
         import ipywidgets as widgets
@@ -1458,7 +1476,7 @@ class PlaygroundWidget:
         self.new_sample_button = w.Button(description="New sample", icon="refresh")
         self.features = {
             f: w.ToggleButton(
-                description=_FEATURE_BUTTON_LABELS[f], layout=w.Layout(width="64px")
+                description=_FEATURE_BUTTON_LABELS[f], layout=w.Layout(width="72px")
             )
             for f in PLAYGROUND_FEATURES
         }
@@ -1475,7 +1493,7 @@ class PlaygroundWidget:
                 value=4,
                 orientation="vertical",
                 description=f"L{i + 1}",
-                layout=w.Layout(width="48px", height="110px"),
+                layout=w.Layout(width="52px", height="150px"),
             )
             for i in range(PLAYGROUND_MAX_HIDDEN_LAYERS)
         ]
@@ -1643,6 +1661,7 @@ class PlaygroundWidget:
             self.seed.value = c.seed
             for f, button in self.features.items():
                 button.value = f in c.features
+                button.icon = "check" if button.value else ""  # not colour alone
             self.n_layers.value = len(c.hidden_layers)
             for i, slider in enumerate(self.neurons):
                 if i < len(c.hidden_layers):
@@ -1715,24 +1734,28 @@ class PlaygroundWidget:
             print(self.playground.keras_code())
 
     def play_frame(self) -> None:
-        """Train about ``frame_seconds`` worth of epochs, then redraw (one frame)."""
+        """Train some epochs, then redraw: one frame of Play."""
         start = time.perf_counter()
         self.playground.train(self.epochs_per_frame)
         trained = time.perf_counter()
         self.epochs_per_second = self.epochs_per_frame / (trained - start)
         self.render()
-        self.frames_per_second = 1 / (time.perf_counter() - start)
+        done = time.perf_counter()
+        self.frames_per_second = 1 / (done - start)
         self.epochs_per_frame = self._next_epochs_per_frame(
-            self.epochs_per_frame, trained - start
+            self.epochs_per_frame, trained - start, done - trained
         )
 
-    def _next_epochs_per_frame(self, epochs: int, seconds: float) -> int:
-        """Epochs for the next frame from the training times of recent frames.
+    def _next_epochs_per_frame(
+        self, epochs: int, seconds: float, draw_seconds: float
+    ) -> int:
+        """Epochs for the next frame from the times of recent frames.
 
         A ``fit`` call costs a fixed overhead plus a time per epoch; a line
-        through recent (epochs, seconds) pairs estimates both. The next frame
-        trains for ``frame_seconds``, or 1.5 × the overhead where that is more
-        (so the overhead never dominates), growing at most 2× per frame.
+        through recent (epochs, training seconds) pairs estimates both. The
+        next frame trains for what ``frame_seconds`` leaves after drawing, but
+        at least 1.5 × the overhead (so it never dominates); it grows at most
+        2× per frame.
         """
         self._timings = [*self._timings[-7:], (epochs, seconds)]
         counts, times = np.array(self._timings, dtype=float).T
@@ -1740,7 +1763,7 @@ class PlaygroundWidget:
             return min(2 * epochs, 1000)
         per_epoch, overhead = np.polyfit(counts, times, 1)
         per_epoch, overhead = max(per_epoch, 1e-6), max(overhead, 0.0)
-        budget = max(self.frame_seconds, 1.5 * overhead)
+        budget = max(self.frame_seconds - draw_seconds, 1.5 * overhead)
         wanted = round((budget - overhead) / per_epoch)
         return int(np.clip(wanted, 1, min(2 * epochs, 1000)))
 

@@ -471,6 +471,15 @@ def test_training_is_reproducible_and_chunks_do_not_matter():
     assert a.epoch == b.epoch == 3 and b.history["epoch"] == [0, 1, 2, 3]
 
 
+def test_record_every_records_the_losses_along_the_way():
+    pg = Playground(PlaygroundConfig(**SMALL))
+    pg.train(10, record_every=3)
+    assert pg.history["epoch"] == [0, 3, 6, 9, 10] and pg.epoch == 10
+    assert len(pg.history["train_loss"]) == len(pg.history["test_loss"]) == 5
+    with pytest.raises(ValueError, match="record_every must be from 1"):
+        pg.train(5, record_every=0)
+
+
 def test_predict_and_neuron_outputs_agree(trained):
     grid = trained.grid(7)
     assert grid.shape == (49, 2)
@@ -761,16 +770,16 @@ def test_play_frames_grow_the_epochs_per_frame_at_most_twofold(widget):
 
 
 def test_epochs_per_frame_follow_the_fitted_overhead_and_cost_per_epoch(widget):
-    # fit costs 0.1 s plus 0.007 s per epoch: the budget becomes 1.5 × 0.1 s
-    widget.frame_seconds = 0.1
-    assert widget._next_epochs_per_frame(1, 0.107) == 2  # explore a second size
-    assert widget._next_epochs_per_frame(2, 0.114) == 4  # wants 7, grows 2x at most
-    assert widget._next_epochs_per_frame(4, 0.128) == 7  # (0.15 - 0.1) / 0.007
-    widget.frame_seconds = 0.3  # now the budget: (0.3 - 0.1) / 0.007 = 28.6
-    assert widget._next_epochs_per_frame(7, 0.149) == 14
-    assert widget._next_epochs_per_frame(14, 0.198) == 28
-    widget.frame_seconds = 0.01  # shrinking is not limited
-    assert widget._next_epochs_per_frame(28, 0.296) == 7
+    # fit costs 0.1 s plus 0.007 s per epoch; drawing takes 0.05 s
+    widget.frame_seconds = 0.2  # leaves 0.15 s for training: 0.05 s for epochs
+    assert widget._next_epochs_per_frame(1, 0.107, 0.05) == 2  # explore a 2nd size
+    assert widget._next_epochs_per_frame(2, 0.114, 0.05) == 4  # wants 7, 2x at most
+    assert widget._next_epochs_per_frame(4, 0.128, 0.05) == 7  # 0.05 / 0.007
+    widget.frame_seconds = 0.35  # (0.35 - 0.05 - 0.1) / 0.007 = 28.6
+    assert widget._next_epochs_per_frame(7, 0.149, 0.05) == 14
+    assert widget._next_epochs_per_frame(14, 0.198, 0.05) == 28
+    widget.frame_seconds = 0.01  # too short: train 1.5 × the overhead, 7 epochs
+    assert widget._next_epochs_per_frame(28, 0.296, 0.05) == 7
 
 
 def test_play_runs_in_the_event_loop_until_paused(widget):
