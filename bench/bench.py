@@ -1,10 +1,10 @@
 """Benchmark the course on this machine: notebooks, data loading, training speed.
 
 Usage:
-    python bench/bench.py                  # full run (`make bench`), ~12 min
+    python bench/bench.py                  # full run (`make bench`), 13-20 min
     python bench/bench.py --quick          # tiny settings, a smoke test (~1 min)
     python bench/bench.py --parts floor,configs,levers
-    python bench/bench.py --parts search   # the grid that chose BETTER (~15 min)
+    python bench/bench.py --parts search --out bench/search   # chose BETTER (~10 min)
 
 Writes ``results.json`` and ``results.md`` into ``--out`` (default: bench/) and
 prints the tables. Every training configuration runs in its own subprocess
