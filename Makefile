@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# Kernel and test environment (same values as conftest.KERNEL_ENV).
+# Kernel and test environment (same values as tools/kernel_env.py; a test checks).
 # Switch backend with `make test KERAS_BACKEND=jax`.
 KERAS_BACKEND ?= tensorflow
 export KERAS_BACKEND
@@ -44,7 +44,7 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 setup: $(STAMP) data
 
 data: $(STAMP)
-	$(BIN)/python tools/ensure_data.py
+	$(BIN)/python -m tools.ensure_data
 
 # Debian's Chromium for the browser check, installed like the data set: on
 # Debian/Ubuntu as root when missing; elsewhere the check skips and says why.
@@ -72,17 +72,17 @@ browser: setup chromium
 
 # The student edition: solution regions become stubs (tools/make_student.py).
 student: $(STAMP)
-	$(BIN)/python tools/make_student.py
+	$(BIN)/python -m tools.make_student
 
 # Each student notebook runs top to bottom; every check prints its ❌ hint.
 student-check: setup
 	$(BIN)/pytest -m student tests/test_student_edition.py
 
 html: $(STAMP)
-	$(BIN)/python tools/build_html.py
+	$(BIN)/python -m tools.build_html
 
 bench: setup
-	$(BIN)/python bench/bench.py
+	$(BIN)/python -m bench.bench
 
 # The same code on Keras' JAX backend: the unit tests, and the hands-on notebook
 # run top to bottom with every assert (lax: JAX draws other random initial
@@ -95,7 +95,7 @@ nbval: setup
 	$(BIN)/pytest --nbval notebooks/
 
 notebooks: setup
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,27 +1,14 @@
-"""Settings shared by every test run, unit tests and notebooks alike.
+"""pytest hooks for the whole repository (unit tests and ``pytest --nbval``).
 
 ``pytest --nbval notebooks/`` starts one Jupyter kernel per notebook from this
 environment (``--nbval-current-env`` in pyproject.toml); the kernel inherits the
-variables set here, so TensorFlow is quiet and every run is seeded the same way.
-``tools/execute_notebooks.py`` uses the same ``KERNEL_ENV`` when it refreshes the
-committed outputs, so the reference outputs and the checks see one environment.
+variables applied here (``tools.kernel_env``), so TensorFlow is quiet and every
+run is seeded the same way, exactly as when the committed outputs were made.
 """
 
-import os
+from tools import kernel_env
 
-KERNEL_ENV = {
-    # Keras 3 runs on several backends; TensorFlow is the course default.
-    # `make test KERAS_BACKEND=jax` overrides it (setdefault below).
-    "KERAS_BACKEND": "tensorflow",
-    # TensorFlow's C++ log lines (with timestamps) would clutter notebook output.
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-    # Reproducible runs: fixed hash seed and deterministic TensorFlow kernels.
-    "PYTHONHASHSEED": "0",
-    "TF_DETERMINISTIC_OPS": "1",
-}
-
-for _name, _value in KERNEL_ENV.items():
-    os.environ.setdefault(_name, _value)
+kernel_env.apply()
 
 
 def pytest_collectstart(collector):

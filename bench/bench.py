@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -31,18 +30,14 @@ import time
 import traceback
 from pathlib import Path
 
+from tools.kernel_env import KERNEL_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _kernel_env() -> dict:
-    """The notebooks' environment, conftest.KERNEL_ENV of the repository root
-    (read by path: tests/ may hold another module named conftest)."""
-    spec = importlib.util.spec_from_file_location(
-        "_root_conftest", ROOT / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return dict(module.KERNEL_ENV)
+    """The notebooks' environment (tools.kernel_env.KERNEL_ENV)."""
+    return dict(KERNEL_ENV)
 
 
 RESULT_MARK = "BENCH_RESULT "

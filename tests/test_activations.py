@@ -17,12 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.activations import (  # noqa: E402
+from course.activations import (  # noqa: E402
     ACTIVATION_GALLERY,
-    check_activation_derivative,
-    check_activation_function,
-    check_output_activations,
-    check_xor_relu_weights,
     format_activation_table,
     get_activation_spec,
     np_elu,
@@ -38,6 +34,12 @@ from utils.activations import (  # noqa: E402
     np_swish_derivative,
     plot_activation_gallery,
     plot_activation_overlay,
+)
+from course.checks.activations import (  # noqa: E402
+    check_activation_derivative,
+    check_activation_function,
+    check_output_activations,
+    check_xor_relu_weights,
 )
 
 LECTURE_ORDER = [
@@ -462,7 +464,7 @@ def test_check_output_activations_survives_incomplete_answers(capsys):
 
 
 def test_every_check_returns_a_check_result(capsys):
-    from utils import CheckResult
+    from course.checks.core import CheckResult
 
     right = [
         check_activation_function(np_relu, "relu"),

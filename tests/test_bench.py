@@ -1,6 +1,5 @@
 """Smoke and unit tests of bench/bench.py on tiny settings (no full training)."""
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,10 +13,7 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-BENCH_PATH = Path(__file__).resolve().parent.parent / "bench" / "bench.py"
-_spec = importlib.util.spec_from_file_location("bench_script", BENCH_PATH)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from bench import bench  # noqa: E402
 
 TINY = {"data": "synthetic", "n_train": 320, "n_test": 64, "epochs": 2}
 
@@ -307,7 +303,8 @@ def test_quick_cli_writes_json_and_markdown(tmp_path):
     proc = subprocess.run(
         [
             sys.executable,
-            str(BENCH_PATH),
+            "-m",
+            "bench.bench",
             "--quick",
             "--parts",
             "floor",
@@ -317,6 +314,7 @@ def test_quick_cli_writes_json_and_markdown(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads((tmp_path / "results.json").read_text())

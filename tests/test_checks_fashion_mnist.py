@@ -4,7 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-import utils
+from course.checks import fashion_mnist
+from course.matrices import dense_stack_param_count
 
 
 def verdict(capsys, ok: bool, *phrases: str) -> None:
@@ -15,22 +16,20 @@ def verdict(capsys, ok: bool, *phrases: str) -> None:
 
 
 def test_dense_stack_param_count_matches_the_formula():
-    assert (
-        utils.dense_stack_param_count((784, 128, 10)) == 784 * 128 + 128 + 128 * 10 + 10
-    )
-    assert utils.dense_stack_param_count((3, 5, 1), use_bias=False) == 3 * 5 + 5 * 1
+    assert dense_stack_param_count((784, 128, 10)) == 784 * 128 + 128 + 128 * 10 + 10
+    assert dense_stack_param_count((3, 5, 1), use_bias=False) == 3 * 5 + 5 * 1
     with pytest.raises(ValueError, match="input width"):
-        utils.dense_stack_param_count((784,))
+        dense_stack_param_count((784,))
 
 
 def test_check_scaled_images(capsys):
-    assert utils.check_scaled_images(lambda x: x.astype("float32") / 255)
+    assert fashion_mnist.check_scaled_images(lambda x: x.astype("float32") / 255)
     verdict(capsys, True, "float32 in [0, 1]")
-    assert not utils.check_scaled_images(lambda x: x / 255)  # float64
+    assert not fashion_mnist.check_scaled_images(lambda x: x / 255)  # float64
     verdict(capsys, False, "float32")
-    assert not utils.check_scaled_images(lambda x: x.astype("float32") / 256)
+    assert not fashion_mnist.check_scaled_images(lambda x: x.astype("float32") / 256)
     verdict(capsys, False, "divide by", "255")
-    assert not utils.check_scaled_images(
+    assert not fashion_mnist.check_scaled_images(
         lambda x: x.reshape(-1).astype("float32") / 255
     )
     verdict(capsys, False, "shape (6,)")
@@ -39,25 +38,25 @@ def test_check_scaled_images(capsys):
 def test_check_scaled_images_survives_stubs_and_bugs(capsys):
     def stub(x): ...  # YOUR CODE HERE
 
-    assert not utils.check_scaled_images(stub)
+    assert not fashion_mnist.check_scaled_images(stub)
     verdict(capsys, False, "returned None")
-    assert not utils.check_scaled_images(lambda x: x.nonexistent())
+    assert not fashion_mnist.check_scaled_images(lambda x: x.nonexistent())
     verdict(capsys, False, "raised AttributeError")
-    assert not utils.check_scaled_images("not a function")
+    assert not fashion_mnist.check_scaled_images("not a function")
     verdict(capsys, False, "expected a function")
 
 
 def test_check_dense_param_count(capsys):
     sizes = (784, 256, 10)
     right = 784 * 256 + 256 + 256 * 10 + 10
-    assert utils.check_dense_param_count(right, sizes)
+    assert fashion_mnist.check_dense_param_count(right, sizes)
     verdict(capsys, True, f"{right:,}")
-    assert not utils.check_dense_param_count(784 * 256 + 256 * 10, sizes)
+    assert not fashion_mnist.check_dense_param_count(784 * 256 + 256 * 10, sizes)
     verdict(capsys, False, "forgot one bias per unit")
-    assert not utils.check_dense_param_count(right + 1, sizes)
+    assert not fashion_mnist.check_dense_param_count(right + 1, sizes)
     verdict(capsys, False, "off by +1")
     for bad in (None, "203530", 203530.0, [1]):
-        assert not utils.check_dense_param_count(bad, sizes)
+        assert not fashion_mnist.check_dense_param_count(bad, sizes)
         verdict(capsys, False)
 
 
@@ -72,31 +71,37 @@ def softmax_outputs():
 
 def test_check_loss_for_labels(capsys, softmax_outputs):
     labels, one_hot, probs = softmax_outputs
-    assert utils.check_loss_for_labels("categorical_crossentropy", one_hot, probs)
+    assert fashion_mnist.check_loss_for_labels(
+        "categorical_crossentropy", one_hot, probs
+    )
     verdict(capsys, True)
-    assert utils.check_loss_for_labels("sparse_categorical_crossentropy", labels, probs)
+    assert fashion_mnist.check_loss_for_labels(
+        "sparse_categorical_crossentropy", labels, probs
+    )
     verdict(capsys, True)
-    assert not utils.check_loss_for_labels(
+    assert not fashion_mnist.check_loss_for_labels(
         "sparse_categorical_crossentropy", one_hot, probs
     )
     verdict(capsys, False, "does not accept these labels (one-hot vectors)")
-    assert not utils.check_loss_for_labels("binary_crossentropy", one_hot, probs)
+    assert not fashion_mnist.check_loss_for_labels(
+        "binary_crossentropy", one_hot, probs
+    )
     verdict(capsys, False, "wrong loss for a softmax output")
-    assert not utils.check_loss_for_labels(None, one_hot, probs)
+    assert not fashion_mnist.check_loss_for_labels(None, one_hot, probs)
     verdict(capsys, False, "expected a loss name")
-    assert not utils.check_loss_for_labels("no_such_loss", one_hot, probs)
+    assert not fashion_mnist.check_loss_for_labels("no_such_loss", one_hot, probs)
     verdict(capsys, False, "does not accept")
 
 
 def test_check_validation_accuracy(capsys):
     good = {"loss": [1, 0.5], "val_accuracy": [0.80, 0.86]}
-    assert utils.check_validation_accuracy(good, target=0.85, max_epochs=3)
+    assert fashion_mnist.check_validation_accuracy(good, target=0.85, max_epochs=3)
     verdict(capsys, True, "0.860")
-    assert not utils.check_validation_accuracy(good, target=0.9, max_epochs=3)
+    assert not fashion_mnist.check_validation_accuracy(good, target=0.9, max_epochs=3)
     verdict(capsys, False, "0.860 < 0.9")
-    assert not utils.check_validation_accuracy(good, target=0.85, max_epochs=1)
+    assert not fashion_mnist.check_validation_accuracy(good, target=0.85, max_epochs=1)
     verdict(capsys, False, "trained 2 epochs")
-    assert not utils.check_validation_accuracy({"loss": [1.0]}, 0.85, 3)
+    assert not fashion_mnist.check_validation_accuracy({"loss": [1.0]}, 0.85, 3)
     verdict(capsys, False, "no validation accuracy")
-    assert not utils.check_validation_accuracy(None, 0.85, 3)
+    assert not fashion_mnist.check_validation_accuracy(None, 0.85, 3)
     verdict(capsys, False, "History")

@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 import utils
-from utils import common
 
 FILES = list(utils.FASHION_MNIST_SHA256)
 FULL_DATA = next(
-    (d for d in utils.fashion_mnist_sources() if common._has_all_files(d)), None
+    (d for d in utils.fashion_mnist_sources() if utils._has_all_files(d)), None
 )
 needs_full_data = pytest.mark.skipif(
     FULL_DATA is None, reason="the full Fashion-MNIST data set is not installed"
@@ -104,7 +103,7 @@ def nowhere(tmp_path, monkeypatch):
         tmp_path / "debian",
         tmp_path / "keras",
     ]
-    monkeypatch.setattr(common, "fashion_mnist_sources", lambda: places)
+    monkeypatch.setattr(utils, "fashion_mnist_sources", lambda: places)
     return places
 
 

@@ -11,11 +11,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils.gradient import (
+from course.checks.matrices import (
     check_dense_forward,
     check_divergence_learning_rate,
     check_max_hidden_units,
     check_momentum_step,
+)
+from course.matrices import (
     plot_descent_path,
     plot_loss_contours,
     trace_dense_shapes,

@@ -12,14 +12,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.losses import (  # noqa: E402
+from course.checks.losses import (  # noqa: E402
+    check_cross_entropy_from_logits,
+    check_cross_entropy_value,
+    check_output_layer,
+)
+from course.losses import (  # noqa: E402
     CROSS_ENTROPY_EPSILON,
     OUTPUT_LAYER_TABLE,
     binary_cross_entropy,
     categorical_cross_entropy,
-    check_cross_entropy_from_logits,
-    check_cross_entropy_value,
-    check_output_layer,
     output_layer_for,
     output_layer_table_markdown,
     plot_class_probabilities,

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
 
-import playground as pgm
-import utils
-from playground import (
+from course import playground as pgm
+from course.checks import playground as pg_checks
+from course.checks.core import CheckResult
+from course.playground import (
     Playground,
     PlaygroundConfig,
     build_playground_model,
@@ -646,29 +647,31 @@ def test_plot_playground_rejects_bad_arguments(trained):
 
 
 def _verdict(result) -> bool:
-    """A check's result as a bool; it must be a utils.CheckResult."""
-    assert isinstance(result, utils.CheckResult), type(result)
+    """A check's result as a bool; it must be a CheckResult."""
+    assert isinstance(result, CheckResult), type(result)
     return bool(result)
 
 
 def test_check_param_count(capsys, trained):
     right = _dense_param_count([2, 4, 4, 1])
-    assert _verdict(pgm.check_playground_param_count(right, trained)) is True
+    assert _verdict(pg_checks.check_playground_param_count(right, trained)) is True
     assert "✅" in capsys.readouterr().out
-    assert _verdict(pgm.check_playground_param_count(right - 1, trained)) is False
+    assert _verdict(pg_checks.check_playground_param_count(right - 1, trained)) is False
     out = capsys.readouterr().out
     assert "❌" in out and "one bias per neuron" in out
     for wrong in (None, "41", 41.0, [41]):
-        assert _verdict(pgm.check_playground_param_count(wrong, trained)) is False
+        assert _verdict(pg_checks.check_playground_param_count(wrong, trained)) is False
         assert "❌" in capsys.readouterr().out
-    assert _verdict(pgm.check_playground_param_count(right, "playground")) is False
+    assert (
+        _verdict(pg_checks.check_playground_param_count(right, "playground")) is False
+    )
     assert "pass the playground" in capsys.readouterr().out
 
 
 def test_check_circle_features(capsys):
-    assert _verdict(pgm.check_circle_features(("x1^2", "x2^2"))) is True
+    assert _verdict(pg_checks.check_circle_features(("x1^2", "x2^2"))) is True
     assert "✅" in capsys.readouterr().out
-    assert _verdict(pgm.check_circle_features(("x1", "x2"))) is False
+    assert _verdict(pg_checks.check_circle_features(("x1", "x2"))) is False
     out = capsys.readouterr().out
     assert "❌" in out and "distance from the centre" in out
     for wrong, hint in (
@@ -677,18 +680,22 @@ def test_check_circle_features(capsys):
         (("radius",), "unknown feature"),
         (42, "tuple of names"),
     ):
-        assert _verdict(pgm.check_circle_features(wrong)) is False
+        assert _verdict(pg_checks.check_circle_features(wrong)) is False
         assert hint in capsys.readouterr().out
 
 
 def test_check_xor_settings(capsys):
     assert (
-        _verdict(pgm.check_xor_settings("data=xor&layers=4&activation=tanh&lr=0.3"))
+        _verdict(
+            pg_checks.check_xor_settings("data=xor&layers=4&activation=tanh&lr=0.3")
+        )
         is True
     )
     assert "✅" in capsys.readouterr().out
     assert (
-        _verdict(pgm.check_xor_settings("data=xor&layers=4&activation=linear&lr=0.3"))
+        _verdict(
+            pg_checks.check_xor_settings("data=xor&layers=4&activation=linear&lr=0.3")
+        )
         is False
     )
     assert "linear activation cannot bend" in capsys.readouterr().out
@@ -700,7 +707,7 @@ def test_check_xor_settings(capsys):
         ("data=xor&layers=4,4", "1 to 4 hidden neurons"),
         ("data=xor&layers=", "1 to 4 hidden neurons"),
     ]:
-        assert _verdict(pgm.check_xor_settings(wrong)) is False
+        assert _verdict(pg_checks.check_xor_settings(wrong)) is False
         assert hint in capsys.readouterr().out
 
 

@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import confusion_matrix
 
 import utils
+from course.checks.core import ExerciseCheck
 
 NAMES = ("zero", "one", "two")
 
@@ -104,7 +105,7 @@ def test_decision_boundary_shades_the_predicted_class():
 
 
 def test_exercise_check_prints_one_clear_verdict(capsys):
-    check = utils.ExerciseCheck("Exercise 1")
+    check = ExerciseCheck("Exercise 1")
     result = check.verdict("well done")
     assert result and result == True and repr(result) == "CheckResult(passed=True)"  # noqa: E712
     assert capsys.readouterr().out == "✅ Exercise 1: well done\n"

@@ -14,15 +14,19 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_absolute_error
 
 import utils
-from utils.regression import (
-    HOUSING_FILENAME,
+from course.checks.logistic import (
+    check_sigmoid_boundary_line,
+    check_sigmoid_derivative,
+    check_xor_network,
+)
+from course.checks.neuron import (
     check_housing_test_mae,
     check_linear_neuron,
     check_mae_gradient,
-    check_sigmoid_boundary_line,
-    check_sigmoid_derivative,
     check_threshold_gate,
-    check_xor_network,
+)
+from utils import (
+    HOUSING_FILENAME,
     load_housing,
 )
 

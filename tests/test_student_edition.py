@@ -10,7 +10,6 @@ The solution text a student edition must not contain is found here with code
 of its own, not with the generator's, so a bug in one does not hide in both.
 """
 
-import importlib.util
 import os
 import re
 import shutil
@@ -20,18 +19,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from tools import make_student
+from tools.notebooks import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-TOOL = ROOT / "tools" / "make_student.py"
 EXERCISES = FIXTURES / "student_exercises.ipynb"
 UNBALANCED = FIXTURES / "student_unbalanced.ipynb"
 
-_spec = importlib.util.spec_from_file_location("make_student", TOOL)
-make_student = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_student)
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB, TEXT_STUB = "...  # YOUR CODE HERE", "_Your answer here._"
@@ -97,18 +94,6 @@ def assert_no_solution_text(source_nb, student_nb, name: str) -> None:
 
 def has_solution(cell) -> bool:
     return bool(regions(cell.source))
-
-
-def execute(nb, cwd: Path):
-    """Run nb top to bottom in a fresh ``python3`` kernel of this environment."""
-    NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd)}},
-        record_timing=False,
-    ).execute()
-    return nb
 
 
 def is_unexpected_error(cell) -> bool:
@@ -368,7 +353,11 @@ def test_instructor_fixture_passes_its_checks(fixture_pair, tmp_path):
 
 def run_tool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(TOOL), *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tools.make_student", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
 
 

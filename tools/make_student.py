@@ -1,6 +1,6 @@
 """Generate the student edition of the course notebooks: solutions removed.
 
-Usage: python tools/make_student.py [--src DIR] [--out DIR] [NOTEBOOK ...]
+Usage: python -m tools.make_student [--src DIR] [--out DIR] [NOTEBOOK ...]
 
 With no NOTEBOOK, every ``*.ipynb`` in ``--src`` (default ``notebooks/``) is
 converted into ``--out`` (default ``build/student/notebooks/``), same file
@@ -52,6 +52,8 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbformat.reader import NotJSONError
 from traitlets import Bool, Unicode
+
+from tools.notebooks import write_notebook_atomic
 
 __all__ = [
     "BEGIN_SOLUTION",
@@ -218,20 +220,6 @@ def _umask() -> int:
     return mask
 
 
-def _write_atomic(nb, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=".ipynb", dir=path.parent
-    )
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would stick
-        nbformat.write(nb, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _display(path: Path) -> str:
     path = Path(os.path.abspath(path))
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
@@ -309,7 +297,7 @@ def make_student_edition(
         target = out
     try:
         for path, student, _ in converted:
-            _write_atomic(student, target / path.name)
+            write_notebook_atomic(student, target / path.name)
         if rebuild:
             _copy_assets(Path(src), target)
             _swap_in(target, out)

@@ -7,8 +7,9 @@ in one line with the command that installs it; with BROWSER_CHECK_REQUIRED=1
 
 import os
 
-import lab_browser_check as lab
 import pytest
+
+from tools import lab_check as lab
 
 _skipped: list[str] = []
 _results: list[lab.NotebookResult] = []

@@ -8,10 +8,11 @@ when its Step button changes the plot. The checker's logic that needs no
 browser is tested first, on hand-made page states.
 """
 
-import lab_browser_check as lab
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tools import lab_check as lab
 
 KERNELSPEC = {
     "name": "python3",

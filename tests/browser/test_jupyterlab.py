@@ -9,8 +9,9 @@ change the plot. A screenshot of each notebook's end goes to build/screenshots/.
 
 import hashlib
 
-import lab_browser_check as lab
 import pytest
+
+from tools import lab_check as lab
 
 
 def _params() -> list:

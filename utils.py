@@ -1,14 +1,24 @@
-"""What every notebook shares: plot style, the Fashion-MNIST loader, plots, checks.
+"""What several notebooks share: the plot style, the data loaders, the shared plots.
 
-Sections: plot style; the offline Fashion-MNIST loader; plotting helpers; the
-exercise-check machinery (``ExerciseCheck``, ``CheckResult``) and the checks of
-the hands-on Fashion-MNIST notebook.
+- Plot style: :func:`set_plot_style` (call it once in a notebook's Setup) and
+  :data:`CLASS_MARKERS`, the one marker sequence for classes in every plot.
+- Data: :func:`load_fashion_mnist` (offline, verified; notebooks 03, 06, 07) and
+  :func:`load_housing` (the Windsor house prices; notebooks 01, 02).
+- Plots: :func:`plot_image_grid`, :func:`plot_learning_curves`,
+  :func:`plot_confusion_matrix`, :func:`plot_misclassified`,
+  :func:`plot_decision_boundary`.
+
+Everything else a notebook imports lives in the ``course`` package, named by
+what it does (``course.activations``, ``course.checks.neuron``, ...).
+Nothing runs at import time.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import math
 import os
 import tempfile
 import zlib
@@ -19,22 +29,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = [
+    "CLASS_MARKERS",
     "DATA_DIR",
     "FASHION_MNIST_CLASS_NAMES",
     "FASHION_MNIST_ENV_VAR",
     "FASHION_MNIST_SHA256",
+    "HOUSING_FILENAME",
     "DataError",
     "DataNotFoundError",
     "download_fashion_mnist",
     "fashion_mnist_sources",
     "load_fashion_mnist",
-    "CheckResult",
-    "ExerciseCheck",
-    "check_dense_param_count",
-    "check_loss_for_labels",
-    "check_scaled_images",
-    "check_validation_accuracy",
-    "dense_stack_param_count",
+    "load_housing",
     "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_image_grid",
@@ -42,9 +48,18 @@ __all__ = [
     "plot_misclassified",
     "read_idx",
     "set_plot_style",
+    "SetupError",
+    "verify_setup",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The repository's data/ folder (this file sits at the repository root and is
+#: installed in editable mode, so the path points into the checkout).
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: One marker per class, used by every plot that draws classes: meaning is
+#: never carried by colour alone.
+CLASS_MARKERS = "os^Dv<>p*hXP"
+
 
 # --------------------------------------------------------------------------
 # Plot style
@@ -267,6 +282,177 @@ def download_fashion_mnist(target: str | os.PathLike | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------
+# Housing prices (Windsor, 1987): the linear- and logistic-regression data
+# --------------------------------------------------------------------------
+
+HOUSING_FILENAME = "housing_windsor.csv"
+_YES_NO = {"yes": 1.0, "no": 0.0}
+
+
+def _check_housing_args(features, target) -> list[str] | None:
+    if not isinstance(target, str):
+        raise TypeError(f"target must be a column name (str), got {target!r}")
+    if features is None:
+        return None
+    if isinstance(features, str) or not isinstance(features, Sequence):
+        raise TypeError(
+            f"features must be a list of column names, e.g. ['lotsize', 'bedrooms'];"
+            f" got {features!r}"
+        )
+    features = list(features)
+    if not features or not all(isinstance(f, str) for f in features):
+        raise ValueError(f"features must be one or more column names; got {features}")
+    if len(set(features)) != len(features) or target in features:
+        raise ValueError(
+            f"features must be distinct and exclude the target {target!r}; "
+            f"got {features}"
+        )
+    return features
+
+
+def _read_housing_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    if not path.is_file():
+        raise DataNotFoundError(
+            f"{path}: housing data not found. It ships with the repository "
+            f"(data/{HOUSING_FILENAME}); restore it with `git checkout data/`."
+        )
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = [row for row in csv.reader(f) if row]
+    if not rows:
+        raise DataError(f"{path}: the file is empty (expected a CSV header)")
+    header = [name.strip() for name in rows[0]]
+    if len(rows) == 1:
+        raise DataError(f"{path}: the file has a header but no data rows")
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DataError(
+                f"{path}, line {line}: {len(row)} fields, expected "
+                f"{len(header)} as in the header"
+            )
+    return header, rows[1:]
+
+
+def _parse_housing_value(path: Path, line: int, column: str, text: str) -> float:
+    text = text.strip()
+    if text.lower() in _YES_NO:
+        return _YES_NO[text.lower()]
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise DataError(
+            f"{path}, line {line}, column {column!r}: {text!r} is not a number "
+            f"(expected a finite number or yes/no)"
+        )
+    return value
+
+
+def load_housing(
+    path: str | os.PathLike | None = None,
+    features: Sequence[str] | None = None,
+    target: str = "price",
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Load the Windsor house prices as ``(x, y, feature_names)``.
+
+    Args:
+        path: the CSV file; None for ``data/housing_windsor.csv``.
+        features: columns to return, in this order; None for every column
+            except the target, in file order.
+        target: the column returned as ``y`` (default: the sale price in CAD).
+
+    Returns:
+        ``x`` of shape (n, len(features)) and ``y`` of shape (n,), both float64,
+        yes/no columns as 1.0/0.0; and the list of feature names.
+
+    Raises:
+        DataNotFoundError: the file does not exist.
+        DataError: the file is empty, lacks a column or holds a non-number.
+    """
+    wanted = _check_housing_args(features, target)
+    path = Path(path) if path is not None else DATA_DIR / HOUSING_FILENAME
+    header, rows = _read_housing_rows(path)
+    if wanted is None:
+        wanted = [name for name in header if name != target]
+    missing = [name for name in [*wanted, target] if name not in header]
+    if missing:
+        raise DataError(f"{path}: no column(s) {missing}; it has {header}")
+    index = [header.index(name) for name in [*wanted, target]]
+    table = np.array(
+        [
+            [_parse_housing_value(path, line, header[i], row[i]) for i in index]
+            for line, row in enumerate(rows, start=2)
+        ]
+    )
+    return table[:, :-1], table[:, -1], wanted
+
+
+# --------------------------------------------------------------------------
+# Set-up check: the first thing a notebook's Setup cell runs
+# --------------------------------------------------------------------------
+
+_SETUP_FIX = (
+    "Fix: in a terminal, in the repository folder, run `make lab` (it installs "
+    "the pinned packages and the data, then starts JupyterLab with this kernel)."
+)
+
+
+class SetupError(RuntimeError):
+    """This kernel cannot run the course: what is wrong and how to fix it."""
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this message instead of a traceback."""
+        return [f"\N{CROSS MARK} {self}"]
+
+
+def _installed_version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def verify_setup(data: Sequence[str] = ()) -> None:
+    """Raise one clear :class:`SetupError` if this kernel cannot run the notebook.
+
+    Checks that Keras 3 and the ``course`` package are installed, and that each
+    data set named in ``data`` (``"fashion_mnist"``, ``"housing"``) is on disk.
+    Reads no data and imports no Keras, so it is quick.
+    """
+    import importlib.util
+
+    keras_version = _installed_version("keras")
+    if keras_version is None or int(keras_version.split(".")[0]) < 3:
+        found = "no Keras" if keras_version is None else f"Keras {keras_version}"
+        raise SetupError(
+            f"this kernel has {found}; the course needs Keras 3. {_SETUP_FIX}"
+        )
+    if importlib.util.find_spec("course") is None:
+        raise SetupError(
+            f"the course package is not installed in this kernel. {_SETUP_FIX}"
+        )
+    unknown = set(data) - {"fashion_mnist", "housing"}
+    if unknown:
+        raise ValueError(
+            f"data must name 'fashion_mnist' or 'housing'; got {sorted(unknown)}"
+        )
+    if "housing" in data and not (DATA_DIR / HOUSING_FILENAME).is_file():
+        raise SetupError(
+            f"the house prices are missing: {DATA_DIR / HOUSING_FILENAME}. "
+            "Fix: restore data/ with `git checkout data/`."
+        )
+    if "fashion_mnist" in data and not any(
+        _has_all_files(d) for d in fashion_mnist_sources()
+    ):
+        raise SetupError(
+            "Fashion-MNIST is not on this machine. Fix: in the repository folder, "
+            "run `make data` (Debian's package or a verified download)."
+        )
+
+
+# --------------------------------------------------------------------------
 # Plotting
 # --------------------------------------------------------------------------
 
@@ -409,198 +595,9 @@ def plot_decision_boundary(predict, x: np.ndarray, y: np.ndarray, ax=None, steps
     z = out.reshape(g0.shape) if binary else out.argmax(axis=-1).reshape(g0.shape)
     levels = np.linspace(0, 1, 11) if binary else np.arange(out.shape[-1] + 1) - 0.5
     ax.contourf(g0, g1, z, levels=levels, cmap="cividis", alpha=0.6)
-    for k, marker in zip(np.unique(y), "os^Dv<>p*h", strict=False):
+    for k, marker in zip(np.unique(y), CLASS_MARKERS, strict=False):
         ax.scatter(*x[y == k].T, marker=marker, s=18, edgecolor="k", linewidth=0.4,
                    label=f"class {k}")  # fmt: skip
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="upper right", fontsize=8)
     return ax
-
-
-# --------------------------------------------------------------------------
-# Exercise checks: each check_* prints a clear verdict and returns True/False.
-# --------------------------------------------------------------------------
-
-
-class CheckResult:
-    """What a ``check_*`` returns: truthy when the answer is right.
-
-    It shows nothing when it ends a notebook cell (the printed verdict is the
-    output), yet ``assert check_x(...)`` and ``if check_x(...)`` work as usual.
-    """
-
-    def __init__(self, passed: bool):
-        self.passed = bool(passed)
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, bool | CheckResult):
-            return self.passed == bool(other)
-        return NotImplemented
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return f"CheckResult(passed={self.passed})"
-
-    def _ipython_display_(self) -> None:
-        """Display nothing: the check already printed its verdict."""
-
-
-class ExerciseCheck:
-    """Collects what is wrong with an answer and prints one clear verdict.
-
-    Used by the ``check_*`` helpers: ``fail`` records a problem with a hint;
-    ``verdict`` prints "✅ ..." or "❌ ..." and returns a :class:`CheckResult`.
-    A check never raises on a wrong answer, so "Run all" keeps going.
-    """
-
-    def __init__(self, name: str):
-        self.name = name
-        self.problems: list[str] = []
-
-    def fail(self, message: str) -> bool:
-        self.problems.append(message)
-        return False
-
-    def verdict(self, success: str = "correct") -> CheckResult:
-        if self.problems:
-            print(f"❌ {self.name}: " + "\n   ".join(self.problems))
-            return CheckResult(False)
-        print(f"✅ {self.name}: {success}")
-        return CheckResult(True)
-
-
-def _call_student_function(check: ExerciseCheck, fn, *args):
-    """Call a student's function; record (not raise) what goes wrong."""
-    if not callable(fn):
-        check.fail(f"expected a function, got {type(fn).__name__}")
-        return None
-    try:
-        out = fn(*args)
-    except Exception as exc:  # a student's bug must become a hint, not a crash
-        check.fail(f"your function raised {type(exc).__name__}: {exc}")
-        return None
-    if out is None:
-        check.fail(
-            "your function returned None: fill in the body and `return` the result"
-        )
-    return out
-
-
-# --------------------------------------------------------------------------
-# Exercise checks: the hands-on Fashion-MNIST notebook
-# --------------------------------------------------------------------------
-
-
-def check_scaled_images(scale_images) -> CheckResult:
-    """Check a function that scales uint8 pixels to float32 values in [0, 1]."""
-    check = ExerciseCheck("Scaling pixels")
-    pixels = np.array([[[0, 51, 102], [153, 204, 255]]], dtype=np.uint8)
-    out = _call_student_function(check, scale_images, pixels.copy())
-    if out is None:
-        return check.verdict()
-    out = np.asarray(out)
-    expected = pixels.astype("float32") / 255.0
-    if out.shape != expected.shape:
-        check.fail(
-            f"shape {out.shape}, expected {expected.shape}: scale, don't reshape"
-        )
-    elif out.dtype != np.float32:
-        check.fail(f"dtype {out.dtype}; Keras works in float32: use .astype('float32')")
-    elif not np.allclose(out, expected, atol=1e-6):
-        check.fail(
-            f"pixel 255 became {out.max():.3g} and 0 became {out.min():.3g}; "
-            "divide by the largest possible pixel value, 255"
-        )
-    return check.verdict("pixels are float32 in [0, 1]")
-
-
-def dense_stack_param_count(layer_sizes: Sequence[int], use_bias: bool = True) -> int:
-    """Parameters of a stack of Dense layers, counted by Keras itself.
-
-    ``layer_sizes`` lists the input width then each layer's units, e.g.
-    ``(784, 128, 10)``.
-    """
-    import keras
-
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"need an input width and at least one layer; got {layer_sizes}"
-        )
-    layers = [keras.layers.Dense(n, use_bias=use_bias) for n in sizes[1:]]
-    return keras.Sequential([keras.Input((sizes[0],)), *layers]).count_params()
-
-
-def check_dense_param_count(answer, layer_sizes: Sequence[int]) -> CheckResult:
-    """Check a hand count of a Dense stack's parameters (weights and biases)."""
-    check = ExerciseCheck(f"Parameters of a {'-'.join(map(str, layer_sizes))} network")
-    expected = dense_stack_param_count(layer_sizes)
-    if answer is None:
-        check.fail("set your answer (it is still None)")
-    elif isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        check.fail(f"expected a whole number, got {type(answer).__name__} {answer!r}")
-    elif answer == dense_stack_param_count(layer_sizes, use_bias=False):
-        check.fail("you counted the weights but forgot one bias per unit")
-    elif answer != expected:
-        check.fail(
-            f"{answer} is off by {answer - expected:+d}; each Dense layer has "
-            "inputs × units weights plus units biases"
-        )
-    return check.verdict(f"{expected:,} parameters")
-
-
-def check_loss_for_labels(loss_name, y_true, y_prob) -> CheckResult:
-    """Check that a Keras loss name suits the given labels and probabilities.
-
-    The reference is computed at run time: the loss must run on these labels
-    and equal the categorical cross-entropy of the true class's probability.
-    """
-    import keras
-
-    check = ExerciseCheck("Choosing the loss")
-    y_true, y_prob = np.asarray(y_true), np.asarray(y_prob, dtype="float32")
-    if not isinstance(loss_name, str):
-        check.fail(f"expected a loss name such as 'mse', got {loss_name!r}")
-        return check.verdict()
-    classes = y_true.argmax(axis=-1) if y_true.ndim == y_prob.ndim else y_true.ravel()
-    expected = -np.log(y_prob[np.arange(len(y_prob)), classes.astype(int)]).mean()
-    try:
-        got = float(keras.ops.mean(keras.losses.get(loss_name)(y_true, y_prob)))
-    except Exception as exc:  # the wrong pairing is exactly what we explain
-        kind = "one-hot vectors" if y_true.ndim == y_prob.ndim else "integer class ids"
-        check.fail(f"'{loss_name}' does not accept these labels ({kind}): {exc}"[:300])
-        return check.verdict()
-    if not np.isclose(got, expected, rtol=1e-4):
-        check.fail(
-            f"'{loss_name}' runs but gives {got:.4f}, not the cross-entropy of the "
-            f"true class ({expected:.4f}): it is the wrong loss for a softmax output"
-        )
-    return check.verdict(f"'{loss_name}' gives the cross-entropy {expected:.4f}")
-
-
-def check_validation_accuracy(history, target: float, max_epochs: int) -> CheckResult:
-    """Check that a training run reached ``target`` validation accuracy in budget."""
-    check = ExerciseCheck(f"Validation accuracy ≥ {target} within {max_epochs} epochs")
-    logs = getattr(history, "history", history)
-    if not isinstance(logs, dict):
-        check.fail("pass the History that model.fit(...) returns")
-        return check.verdict()
-    keys = [k for k in logs if k.startswith("val_") and k.endswith("accuracy")]
-    if not keys:
-        check.fail(
-            "no validation accuracy: fit with validation data and an accuracy metric"
-        )
-        return check.verdict()
-    curve = logs[keys[0]]
-    if len(curve) > max_epochs:
-        check.fail(f"you trained {len(curve)} epochs; the budget is {max_epochs}")
-    if max(curve) < target:
-        check.fail(
-            f"best validation accuracy {max(curve):.3f} < {target}; try a wider "
-            "layer, another optimizer or learning rate, or a larger batch"
-        )
-    return check.verdict(f"best validation accuracy {max(curve):.3f}")

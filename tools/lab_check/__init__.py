@@ -12,12 +12,11 @@ kernel then runs on past them.
 
 Used by test_jupyterlab.py and test_detects_broken.py, and from the command line:
 
-    .venv/bin/python tests/browser/lab_browser_check.py [NOTEBOOK ...]
+    .venv/bin/python -m tools.lab_check [NOTEBOOK ...]
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -34,6 +33,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+
+from tools.kernel_env import kernel_env
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -240,13 +241,7 @@ def timeout_from_env(default: float = DEFAULT_TIMEOUT_S) -> float:
 
 def _kernel_env() -> dict[str, str]:
     """Environment for the server and its kernels: the one nbval uses."""
-    env = dict(os.environ)
-    spec = importlib.util.spec_from_file_location("_kernel_env", ROOT / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for name, value in module.KERNEL_ENV.items():
-        env.setdefault(name, value)
-    return env
+    return kernel_env()
 
 
 class JupyterLabServer:
@@ -804,7 +799,3 @@ def main(argv: list[str]) -> int:
                 print(result.report(), flush=True)
                 failed += 1
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,4 @@
+"""Measurements of the course: notebook timings, training levers, the loader.
+
+Run with ``python -m bench.bench`` (``make bench``).
+"""

@@ -1,0 +1,61 @@
+"""Notebook 04: TensorFlow Playground's controls and pictures, built on Keras.
+
+One module a job, in the order the data flows:
+
+- ``choices``: the data sets, features, activations, optimisers and bounds;
+- ``data``: the data generators and the input features (NumPy only);
+- ``config``: :class:`PlaygroundConfig`, validated, with a settings string;
+- ``model``: the Keras model, its code export, and :class:`Playground`, which
+  trains and records;
+- ``figure``: :func:`plot_playground` and its three panels;
+- ``widget``: :class:`PlaygroundWidget`, the ipywidgets user interface.
+
+The exercise checks are in ``course.checks.playground``. Nothing runs at import
+time; ipywidgets is imported only when a widget is built.
+"""
+
+from .choices import (
+    PLAYGROUND_ACTIVATIONS,
+    PLAYGROUND_DATASETS,
+    PLAYGROUND_FEATURES,
+    PLAYGROUND_LEARNING_RATES,
+    PLAYGROUND_MAX_HIDDEN_LAYERS,
+    PLAYGROUND_MAX_NEURONS,
+    PLAYGROUND_OPTIMIZERS,
+    PLAYGROUND_REGULARIZATION_RATES,
+    PLAYGROUND_REGULARIZATIONS,
+)
+from .config import PlaygroundConfig
+from .data import make_playground_data, playground_features, split_playground_data
+from .figure import (
+    plot_playground,
+    plot_playground_losses,
+    plot_playground_network,
+    plot_playground_surface,
+)
+from .model import Playground, build_playground_model, playground_keras_code
+from .widget import PlaygroundWidget
+
+__all__ = [
+    "PLAYGROUND_ACTIVATIONS",
+    "PLAYGROUND_DATASETS",
+    "PLAYGROUND_FEATURES",
+    "PLAYGROUND_LEARNING_RATES",
+    "PLAYGROUND_MAX_HIDDEN_LAYERS",
+    "PLAYGROUND_MAX_NEURONS",
+    "PLAYGROUND_OPTIMIZERS",
+    "PLAYGROUND_REGULARIZATION_RATES",
+    "PLAYGROUND_REGULARIZATIONS",
+    "Playground",
+    "PlaygroundConfig",
+    "PlaygroundWidget",
+    "build_playground_model",
+    "make_playground_data",
+    "playground_features",
+    "playground_keras_code",
+    "plot_playground",
+    "plot_playground_losses",
+    "plot_playground_network",
+    "plot_playground_surface",
+    "split_playground_data",
+]

@@ -1,0 +1,334 @@
+"""The playground's figure: output surface, the network's neurons, the loss curves."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+
+import utils
+
+from .choices import _FEATURE_CODE, PLAYGROUND_DATASETS
+from .data import playground_features
+from .model import Playground, _output_spec
+
+# --------------------------------------------------------------------------
+# The figure: one function for the notebook and the widget
+# --------------------------------------------------------------------------
+
+_CMAP = "PuOr"  # diverging and colour-blind safe: orange = low, purple = high
+_CLASS_COLOURS = (
+    "#C85200",
+    "#5F4B8B",
+    "#006BA4",
+    "#595959",
+    "#FFBC79",
+    "#A2C8EC",
+    "#898989",
+    "#FF800E",
+    "#ABABAB",
+    "#CFCFCF",
+)
+
+
+def _class_colours(task: str, k: int) -> list:
+    if task == "binary":
+        cmap = plt.get_cmap(_CMAP)
+        return [cmap(0.12), cmap(0.88)]
+    return list(_CLASS_COLOURS[:k])
+
+
+def _surface_image(
+    pg: Playground, out: np.ndarray, resolution: int
+) -> tuple[np.ndarray, dict]:
+    """Turn network outputs on the grid into an image and imshow keywords."""
+    discretize = pg.config.discretize
+    if pg.task == "multiclass":
+        probs = out.reshape(resolution, resolution, -1)
+        if discretize:
+            probs = np.eye(probs.shape[-1])[probs.argmax(axis=-1)]
+        colours = np.array(
+            [to_rgb(c) for c in _class_colours("multiclass", pg.n_classes)]
+        )
+        rgb = 0.45 + 0.55 * (probs @ colours)  # blend by probability, then lighten
+        return np.clip(rgb, 0, 1), {}
+    # The colour scale reaches past the values, so the background stays pale
+    # and the points (full colour) stand out on it.
+    z = out.reshape(resolution, resolution)
+    if pg.task == "binary":
+        z = (z >= 0.5).astype(float) if discretize else z
+        return z, {"vmin": -0.6, "vmax": 1.6}
+    z = np.round(z * 4) / 4 if discretize else z
+    return z, {"vmin": -1.6, "vmax": 1.6}
+
+
+def _scatter_points(pg: Playground, ax, x, y, test: bool) -> None:
+    edge = (
+        {"edgecolors": "black", "linewidths": 1.2}
+        if test
+        else {"edgecolors": "white", "linewidths": 0.6}
+    )
+    if pg.task == "regression":  # white edges would hide targets near 0
+        edge = edge if test else {"edgecolors": "0.35", "linewidths": 0.5}
+        ax.scatter(
+            *x.T,
+            c=y,
+            cmap=_CMAP,
+            vmin=-1,
+            vmax=1,
+            s=22,
+            marker="D" if test else "o",
+            **edge,
+        )
+        return
+    for k, colour in enumerate(_class_colours(pg.task, pg.n_classes)):
+        ax.scatter(
+            *x[y == k].T, color=colour, marker=utils.CLASS_MARKERS[k], s=22, **edge
+        )
+
+
+def plot_playground_surface(pg: Playground, ax=None, resolution: int = 80):
+    """Draw the output as a heat map over the plane with the data points on top.
+
+    Binary: P(class 1), black line at 0.5; multiclass: class colours blended by
+    probability; regression: the predicted value. Classes differ in marker as
+    well as colour; test points (``show_test_data``) have a black edge.
+    """
+    ax = ax or plt.subplots(figsize=(4.6, 4.6))[1]
+    out = pg._outputs(playground_features(pg.grid(resolution), pg.config.features))
+    image, kw = _surface_image(pg, out, resolution)
+    ax.imshow(
+        image,
+        origin="lower",
+        extent=pg.extent,
+        cmap=_CMAP,
+        interpolation="bilinear",
+        aspect="auto",
+        **kw,
+    )
+    if pg.task == "binary" and np.isfinite(out).all() and np.ptp(out) > 0:
+        g = pg.grid(resolution)
+        ax.contour(
+            g[:, 0].reshape(resolution, -1),
+            g[:, 1].reshape(resolution, -1),
+            out.reshape(resolution, -1),
+            levels=[0.5],
+            colors="black",
+            linewidths=1,
+        )
+    _scatter_points(pg, ax, pg.x_train, pg.y_train, test=False)
+    if pg.config.show_test_data:
+        _scatter_points(pg, ax, pg.x_test, pg.y_test, test=True)
+    _surface_legend(pg, ax)
+    ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:], xlabel="$x_1$", ylabel="$x_2$")
+    ax.locator_params(nbins=4)  # few tick labels: text is most of the drawing time
+    ax.grid(False)
+    name = PLAYGROUND_DATASETS.get(pg.config.dataset, ("", "your own data"))[1]
+    shade = {
+        "binary": "P(class 1), black line at 0.5",
+        "multiclass": "class colours mixed by probability",
+        "regression": "predicted value, -1 (orange) to 1 (purple)",
+    }[pg.task]
+    ax.set_title(f"{name}\nshade: {shade}", fontsize=10)
+    return ax
+
+
+def _surface_legend(pg: Playground, ax) -> None:
+    handles = []
+    if pg.task != "regression":
+        for k, colour in enumerate(_class_colours(pg.task, pg.n_classes)):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker=utils.CLASS_MARKERS[k],
+                    color=colour,
+                    markeredgecolor="white",
+                    label=f"class {k}",
+                )
+            )
+    else:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                color="grey",
+                markeredgecolor="0.35",
+                label="train (colour = target)",
+            )
+        )
+    if pg.config.show_test_data:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="D" if pg.task == "regression" else "o",
+                color="lightgrey",
+                markeredgecolor="black",
+                label="test",
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=min(len(handles), 4),
+        fontsize=8,
+        frameon=False,
+    )
+
+
+def _tile_rgba(values: np.ndarray, scale: float | None) -> np.ndarray:
+    """Colour one neuron's map: divided by ``scale`` (default: its largest |value|)."""
+    if scale is None:
+        peak = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 0
+        values = values / peak if peak > 0 else values
+        return plt.get_cmap(_CMAP)((values + 1) / 2)
+    return plt.get_cmap(_CMAP)(values / scale)
+
+
+def plot_playground_network(pg: Playground, ax=None, resolution: int = 24):
+    """Draw the network as TensorFlow Playground does: each neuron's output as a
+    small heat map (features, hidden layers, output) and the weights as lines
+    (width ∝ |w| within a layer; solid purple positive, dashed orange negative)."""
+    ax = ax or plt.subplots(figsize=(5.5, 4.6))[1]
+    maps = pg.neuron_outputs(resolution)
+    # tile size, gap between rows, gap between columns (room for the weights)
+    t, gap, hgap = resolution, resolution // 3, 1.7 * resolution
+    rows = max(m.shape[-1] for m in maps)
+    height, width = rows * (t + gap), len(maps) * (t + hgap)
+    mosaic = np.zeros((height, int(width), 4))
+    tops = []
+    for c, m in enumerate(maps):
+        top0 = (rows - m.shape[-1]) * (t + gap) / 2
+        left = int(c * (t + hgap))
+        tops.append([int(top0 + i * (t + gap)) for i in range(m.shape[-1])])
+        for i, top in enumerate(tops[-1]):
+            out_scale = 1.0 if pg.task != "regression" else 2.0
+            tile = m[::-1, :, i]  # row 0 at the top of the image is the largest x2
+            if c == len(maps) - 1:
+                rgba = _tile_rgba(
+                    tile + (1.0 if pg.task == "regression" else 0), out_scale
+                )
+            else:
+                rgba = _tile_rgba(tile, None)
+            mosaic[top : top + t, left : left + t] = rgba
+    segments, widths, styles, colours = _weight_lines(pg, tops, t, hgap)
+    ax.add_collection(
+        LineCollection(
+            segments,
+            linewidths=widths,
+            linestyles=styles,
+            colors=colours,
+            alpha=0.8,
+            zorder=1,
+        )
+    )
+    ax.imshow(mosaic, extent=(0, width, height, 0), interpolation="nearest", zorder=2)
+    _label_network(pg, ax, tops, t, hgap, maps)
+    ax.set(xlim=(-1.6 * t, width - hgap + 0.2 * t), ylim=(height + 0.2 * t, -1.4 * t))
+    ax.set_axis_off()
+    return ax
+
+
+def _weight_lines(pg: Playground, tops, t, hgap):
+    cmap = plt.get_cmap(_CMAP)
+    segments, widths, styles, colours = [], [], [], []
+    for c, kernel in enumerate(pg.weights()):
+        peak = np.nanmax(np.abs(kernel)) if np.isfinite(kernel).any() else 0
+        x0, x1 = c * (t + hgap) + t, (c + 1) * (t + hgap)
+        for i, j in np.ndindex(kernel.shape):
+            w = kernel[i, j]
+            segments.append([(x0, tops[c][i] + t / 2), (x1, tops[c + 1][j] + t / 2)])
+            widths.append(
+                0.3 + 2.7 * abs(w) / peak if peak > 0 and np.isfinite(w) else 0.3
+            )
+            styles.append("solid" if w >= 0 else (0, (3, 2)))
+            colours.append(cmap(0.9) if w >= 0 else cmap(0.1))
+    return segments, widths, styles, colours
+
+
+def _label_network(pg: Playground, ax, tops, t, hgap, maps) -> None:
+    for top, name in zip(tops[0], pg.config.features, strict=True):
+        ax.text(
+            -0.2 * t,
+            top + t / 2,
+            _FEATURE_CODE[name][1],
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
+    names = ["input"] + [f"hidden {i}" for i in range(1, len(maps) - 1)] + ["output"]
+    for c, (name, m) in enumerate(zip(names, maps, strict=True)):
+        ax.text(
+            c * (t + hgap) + t / 2,
+            min(tops[c]) - 0.3 * t,
+            f"{name}\n{m.shape[-1]}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set_title("network: neuron outputs and weights", fontsize=10)
+
+
+def plot_playground_losses(pg: Playground, ax=None):
+    """Draw the training (solid) and test (dashed) loss against the epoch."""
+    ax = ax or plt.subplots(figsize=(4.6, 3.6))[1]
+    h = pg.history
+    style = {"marker": "o", "ms": 3} if len(h["epoch"]) < 3 else {}
+    ax.plot(
+        h["epoch"], h["train_loss"], "-", color="#006BA4", label="training", **style
+    )
+    ax.plot(h["epoch"], h["test_loss"], "--", color="#C85200", label="test", **style)
+    loss_name = _output_spec(pg.task, pg.n_classes)[2].replace("_", " ")
+    ax.set(xlabel="epoch", ylabel=f"loss ({loss_name})")
+    ax.locator_params(nbins=4)
+    finite = [v for v in h["train_loss"] + h["test_loss"] if np.isfinite(v)]
+    ax.set_ylim(0, max(finite) * 1.05 if finite and max(finite) > 0 else 1)
+    ax.set_xlim(0, max(h["epoch"][-1], 1))
+    ax.legend(loc="upper right", fontsize=8)
+    if pg.diverged:
+        title = f"epoch {pg.epoch}: diverged, lower the learning rate"
+    else:
+        train_loss, test_loss = h["train_loss"][-1], h["test_loss"][-1]
+        title = f"epoch {pg.epoch}: train {train_loss:.3f}, test {test_loss:.3f}"
+    ax.set_title(title, fontsize=10)
+    return ax
+
+
+def _playground_axes(fig):
+    """Lay out the playground's three Axes on a figure (pyplot's or the widget's)."""
+    fig.set_size_inches(13, 4.6)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.2, top=0.9, wspace=0.22)
+    return fig.subplots(1, 3, width_ratios=[1.35, 1, 1])
+
+
+def plot_playground(pg: Playground, axes=None, resolution: int = 80):
+    """Draw the whole playground: network, output surface with data, loss curves.
+
+    Args:
+        pg: the playground.
+        axes: three Axes (network, surface, losses), or None for a new figure.
+        resolution: grid points per axis of the output surface.
+
+    Returns:
+        The three Axes.
+    """
+    if not isinstance(pg, Playground):
+        raise TypeError(f"pg must be a Playground; got {type(pg).__name__}")
+    axes = _playground_axes(plt.figure()) if axes is None else axes
+    axes = np.asarray(axes, dtype=object).ravel()
+    if len(axes) != 3:
+        raise ValueError(
+            f"axes must be three Axes (network, surface, losses); got {len(axes)}"
+        )
+    plot_playground_network(pg, ax=axes[0])
+    plot_playground_surface(pg, ax=axes[1], resolution=resolution)
+    plot_playground_losses(pg, ax=axes[2])
+    return axes

@@ -1,0 +1,1 @@
+"""Developer commands the Makefile runs, each as ``python -m tools.<name>``."""
