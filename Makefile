@@ -18,7 +18,7 @@ export TF_DETERMINISTIC_OPS := 1
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
 .PHONY: help setup data chromium lab test test-jax unit nbval student student-check \
-	browser html bench lint format notebooks clean
+	browser html slides slide-metadata assets bench lint format notebooks clean
 
 help:
 	@echo "make lab            set up, then start JupyterLab on the collection's index"
@@ -28,6 +28,7 @@ help:
 	@echo "make notebooks      re-execute every notebook in place (refresh outputs)"
 	@echo "make student        write the student edition (solutions removed) to build/student/"
 	@echo "make html           render the notebooks to static HTML handouts in build/html/"
+	@echo "make slides         reveal.js decks of the notebooks and the lecture in build/slides/"
 	@echo "make bench          measure notebook and training speed (bench/results.md)"
 	@echo "make format         format Python and notebooks with ruff"
 
@@ -63,11 +64,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-unit: setup
+unit: setup assets
 	$(BIN)/pytest tests/ --ignore=tests/browser
 
 # Every notebook in JupyterLab, in headless Chromium, as a student runs it.
-browser: setup chromium
+browser: setup chromium assets
 	$(BIN)/pytest tests/browser
 
 # The student edition: solution regions become stubs (tools/make_student.py).
@@ -78,8 +79,28 @@ student: $(STAMP)
 student-check: setup
 	$(BIN)/pytest -m student tests/test_student_edition.py
 
-html: $(STAMP)
+html: $(STAMP) assets
 	$(BIN)/python -m tools.build_html
+
+# reveal.js decks of the executed notebooks (rendered, never executed again).
+slides: $(STAMP) assets
+	$(BIN)/python -m tools.build_slides
+
+# Slide types for cells that have none (RESET=1: recompute all); metadata only.
+slide-metadata: $(STAMP)
+	$(BIN)/python -m tools.slide_metadata $(if $(RESET),--reset)
+
+# reveal.js and MathJax for slides and handouts, at the versions package-lock.json
+# pins, from the npm registry; npm from Debian's package when root and missing.
+assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || \
+	  { if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	      apt-get install -y -q npm || { apt-get update -q && apt-get install -y -q npm; }; \
+	    else echo "npm not found: install Node.js with npm, then run make assets"; exit 1; fi; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 bench: setup
 	$(BIN)/python -m bench.bench

@@ -1,10 +1,8 @@
 """Tests for tools/build_html.py: static HTML handouts with an index (`make html`)."""
 
 import base64
-import importlib.util
 import io
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,13 +20,9 @@ from nbformat.v4 import (  # noqa: E402
     new_output,
 )
 
+from tools import build_html, web_assets  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location(
-    "build_html", ROOT / "tools/build_html.py"
-)
-build_html = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = build_html  # as `import build_html` would (dataclasses)
-_spec.loader.exec_module(build_html)
 
 # An embedded figure: <img alt="..." src="data:image/png;base64,...">.
 EMBEDDED_PNG = re.compile(r'<img\b[^>]*\bsrc="data:image/png;base64,')
@@ -160,9 +154,21 @@ def test_build_writes_index_and_one_page_per_notebook(course, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "01_a.html",
         "02_b.html",
+        "assets",
         "index.html",
     ]
     _check_handouts(course, out)
+
+
+def test_pages_load_mathjax_from_the_local_copy_only(course, tmp_path):
+    out = tmp_path / "html"
+    build_html.build_html(course, out)
+    page = (out / "01_a.html").read_text(encoding="utf-8")
+    assert '<script id="MathJax-script" src="assets/mathjax/tex-chtml-full.js">' in page
+    assert (out / "assets/mathjax/tex-chtml-full.js").is_file()
+    assert list((out / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert web_assets.offline_problems(out) == []
+    assert "require.js" not in page and "cdnjs" not in page
 
 
 def test_index_has_one_line_per_notebook_with_title_and_paragraph(course, tmp_path):
@@ -206,7 +212,11 @@ def test_rebuild_removes_pages_of_deleted_notebooks(course, tmp_path):
     build_html.build_html(course, out)
     (course / "02_b.ipynb").unlink()
     build_html.build_html(course, out)
-    assert sorted(p.name for p in out.iterdir()) == ["01_a.html", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01_a.html",
+        "assets",
+        "index.html",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -242,11 +252,11 @@ def test_invalid_json_names_the_notebook_and_writes_nothing(course, tmp_path):
 def test_failed_rebuild_keeps_the_previous_pages(course, tmp_path):
     out = tmp_path / "html"
     build_html.build_html(course, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (course / "01_a.ipynb").write_text("not a notebook", encoding="utf-8")
     with pytest.raises(build_html.HtmlBuildError, match=r"01_a\.ipynb"):
         build_html.build_html(course, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_notebook_that_is_not_executed_is_an_error(course, tmp_path):

@@ -1,6 +1,6 @@
 """Render the executed notebooks to static HTML handouts, with an index (`make html`).
 
-Usage: python tools/build_html.py [--notebooks DIR] [--out DIR]
+Usage: python -m tools.build_html [--notebooks DIR] [--out DIR]
        (defaults: notebooks/ and build/html/)
 
 Every notebook becomes ``<out>/<name>.html`` (nbconvert's HTML exporter, "lab"
@@ -32,6 +32,8 @@ from pathlib import Path
 import mistune
 import nbformat
 from nbconvert import HTMLExporter
+
+from tools import figures, web_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -135,10 +137,18 @@ def _link_pages(text: str, pages: dict[str, str]) -> str:
 
 
 def render_notebook(nb: nbformat.NotebookNode, path: Path, title: str) -> str:
-    """Return a notebook as one self-contained HTML page (nbconvert, lab template)."""
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
-    resources = {"metadata": {"name": title, "path": str(path.parent)}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    """Return a notebook as one HTML page (figures embedded, MathJax from assets/)."""
+    exporter = HTMLExporter(
+        template_name="course_lab",
+        extra_template_basedirs=[str(web_assets.TEMPLATES_DIR)],
+        extra_template_paths=[str(web_assets.TEMPLATES_DIR)],
+        embed_images=True,
+    )
+    resources = {
+        "metadata": {"name": title, "path": str(path.parent)},
+        "assets_url": web_assets.ASSETS,
+    }
+    body, _ = exporter.from_notebook_node(figures.prepare(nb), resources=resources)
     return body
 
 
@@ -235,8 +245,10 @@ def build_html(
 
     Raises:
         HtmlBuildError: a notebook is not valid or not executed (nothing written).
+        web_assets.AssetsError: MathJax is not installed (`make assets`).
     """
     notebooks_dir, out_dir = Path(notebooks_dir), Path(out_dir)
+    web_assets.check_installed()
     notebooks = _collect(notebooks_dir)
     pages = []
     for path, nb in notebooks:
@@ -262,6 +274,11 @@ def _write_all(out_dir: Path, files: list[tuple[str, str]]) -> list[Path]:
     try:
         for name, text in files:
             (staging / name).write_text(text, encoding="utf-8")
+        remote = web_assets.offline_problems(staging)
+        if remote:
+            raise HtmlBuildError(
+                "pages would load from another host: " + "; ".join(remote)
+            )
         out_dir.mkdir(exist_ok=True)
         names = {name for name, _ in files}
         for stale in out_dir.glob("[0-9][0-9]_*.html"):
@@ -269,6 +286,7 @@ def _write_all(out_dir: Path, files: list[tuple[str, str]]) -> list[Path]:
                 stale.unlink()
         for name in names:
             os.replace(staging / name, out_dir / name)
+        web_assets.copy_assets(out_dir, "handout.css", packages=("mathjax",))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name, _ in files]
@@ -281,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         written = build_html(args.notebooks, args.out)
-    except HtmlBuildError as exc:
+    except (HtmlBuildError, web_assets.AssetsError) as exc:
         print(f"build_html: error: {exc}", file=sys.stderr)
         return 1
     print(f"build_html: {len(written) - 1} pages and index.html in {args.out}")
