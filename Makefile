@@ -22,9 +22,9 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
 help:
 	@echo "make lab            set up, then start JupyterLab on the collection's index"
-	@echo "make test           set up, then ruff, unit tests, nbval on every notebook,"
-	@echo "                    the student edition and the real-browser check"
-	@echo "make test-jax       unit tests and the hands-on notebook on Keras' JAX backend"
+	@echo "make test           set up, then ruff, unit tests, nbval on every notebook and"
+	@echo "                    the student edition in JupyterLab in a real browser"
+	@echo "make test-jax       the backend-sensitive unit tests and every notebook on JAX"
 	@echo "make notebooks      re-execute every notebook in place (refresh outputs)"
 	@echo "make student        write the student edition (solutions removed) to build/student/"
 	@echo "make html           render the notebooks to static HTML handouts in build/html/"
@@ -58,7 +58,7 @@ chromium:
 lab: setup
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
-test: setup lint unit nbval student-check browser
+test: setup lint unit nbval browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -67,7 +67,8 @@ lint: $(STAMP)
 unit: setup assets
 	$(BIN)/pytest tests/ --ignore=tests/browser
 
-# Every notebook in JupyterLab, in headless Chromium, as a student runs it.
+# Every notebook's student edition in JupyterLab, in headless Chromium, as a
+# student runs it: no cell fails, every exercise check prints its hint.
 browser: setup chromium assets
 	$(BIN)/pytest tests/browser
 
@@ -75,7 +76,8 @@ browser: setup chromium assets
 student: $(STAMP)
 	$(BIN)/python -m tools.make_student
 
-# Each student notebook runs top to bottom; every check prints its ❌ hint.
+# The same for the student edition without a browser (quicker for one notebook;
+# `make test` runs the browser check instead).
 student-check: setup
 	$(BIN)/pytest -m student tests/test_student_edition.py
 
@@ -105,12 +107,13 @@ node_modules/.installed: package.json package-lock.json
 bench: setup
 	$(BIN)/python -m bench.bench
 
-# The same code on Keras' JAX backend: the unit tests, and the hands-on notebook
-# run top to bottom with every assert (lax: JAX draws other random initial
-# weights, so printed numbers differ from the TensorFlow reference outputs).
+# The same code on Keras' JAX backend: the unit tests whose result can depend on
+# the backend (marker `keras`, tests/conftest.py), and every notebook top to
+# bottom with every assert (lax: JAX draws other random initial weights, so
+# printed numbers differ from the TensorFlow reference outputs).
 test-jax: setup
-	$(MAKE) unit KERAS_BACKEND=jax
-	KERAS_BACKEND=jax $(BIN)/pytest --nbval-lax notebooks/07_fashion_mnist_shallow_ann.ipynb
+	KERAS_BACKEND=jax $(BIN)/pytest -m keras tests/ --ignore=tests/browser
+	KERAS_BACKEND=jax $(BIN)/pytest --nbval-lax notebooks/
 
 nbval: setup
 	$(BIN)/pytest --nbval notebooks/

@@ -22,7 +22,7 @@ import math
 import os
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -484,34 +484,63 @@ def plot_image_grid(
     return fig
 
 
+def _runs(history) -> dict[str, Mapping]:
+    """``{run name: logs}`` from one History (or its dict) or a dict of them."""
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping):
+        raise TypeError(
+            f"expected a keras History, its .history dict, or a dict of them; "
+            f"got {type(history).__name__}"
+        )
+    values = list(logs.values())
+    if values and all(isinstance(getattr(v, "history", v), Mapping) for v in values):
+        return {str(name): getattr(run, "history", run) for name, run in logs.items()}
+    return {"": logs}
+
+
 def plot_learning_curves(history, metrics: Sequence[str] | None = None, axes=None):
-    """Plot a Keras History: one panel per metric, training solid, validation dashed.
+    """Plot learning curves: one panel per metric, training solid, validation dashed.
 
     Args:
-        history: a ``keras.callbacks.History`` or its ``.history`` dict.
-        metrics: names to plot (default: every metric without a ``val_`` prefix).
+        history: a ``keras.callbacks.History`` or its ``.history`` dict, or a
+            dict ``{"run name": history, ...}`` to overlay several runs (one
+            colour per run), as ``tensorflow_docs.plots.HistoryPlotter`` does.
+        metrics: names to plot (default: every metric without a ``val_`` prefix
+            of the first run).
         axes: one Axes per metric, or None for a new figure.
 
     Returns:
         The array of Axes.
     """
-    logs = getattr(history, "history", history)
-    metrics = list(metrics or [k for k in logs if not k.startswith("val_")])
-    missing = [m for m in metrics if m not in logs]
-    if missing:
-        raise ValueError(f"history has no {missing}; it has {sorted(logs)}")
+    runs = _runs(history)
+    first = next(iter(runs.values()))
+    metrics = list(metrics or [k for k in first if not k.startswith("val_")])
+    for run, logs in runs.items():
+        missing = [m for m in metrics if m not in logs]
+        if missing:
+            where = f"history {run!r}" if run else "history"
+            raise ValueError(f"{where} has no {missing}; it has {sorted(logs)}")
     if axes is None:
         _, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6))
     axes = np.atleast_1d(axes)
     for ax, name in zip(axes, metrics, strict=True):
-        epochs = np.arange(1, len(logs[name]) + 1)
-        ax.plot(epochs, logs[name], "-", marker="o", ms=3, label="training")
-        if f"val_{name}" in logs:
-            ax.plot(epochs, logs[f"val_{name}"], "--", marker="s", ms=3,
-                    label="validation")  # fmt: skip
+        for k, (run, logs) in enumerate(runs.items()):
+            # One run: training and validation in two colours; several: one a run.
+            colours = ("C0", "C1") if len(runs) == 1 else (f"C{k}", f"C{k}")
+            _plot_run(ax, run, logs, name, colours)
         ax.set(xlabel="epoch", ylabel=name.replace("_", " "), title=name)
         ax.legend()
     return axes
+
+
+def _plot_run(ax, run: str, logs: Mapping, name: str, colours: tuple) -> None:
+    epochs = np.arange(1, len(logs[name]) + 1)
+    prefix = f"{run}: " if run else ""
+    train, val = colours
+    ax.plot(epochs, logs[name], "-o", ms=3, color=train, label=f"{prefix}training")
+    if f"val_{name}" in logs:
+        label = f"{prefix}validation"
+        ax.plot(epochs, logs[f"val_{name}"], "--s", ms=3, color=val, label=label)
 
 
 def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str], ax=None):
@@ -596,8 +625,8 @@ def plot_decision_boundary(predict, x: np.ndarray, y: np.ndarray, ax=None, steps
     levels = np.linspace(0, 1, 11) if binary else np.arange(out.shape[-1] + 1) - 0.5
     ax.contourf(g0, g1, z, levels=levels, cmap="cividis", alpha=0.6)
     for k, marker in zip(np.unique(y), CLASS_MARKERS, strict=False):
-        ax.scatter(*x[y == k].T, marker=marker, s=18, edgecolor="k", linewidth=0.4,
-                   label=f"class {k}")  # fmt: skip
+        style = {"marker": marker, "s": 18, "edgecolor": "k", "linewidth": 0.4}
+        ax.scatter(*x[y == k].T, label=f"class {k}", **style)
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="upper right", fontsize=8)
     return ax

@@ -1,7 +1,10 @@
 """The offline Fashion-MNIST loader: happy path, every error, atomic download."""
 
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -165,21 +168,29 @@ def test_verified_download_moves_files_into_place(tmp_path, monkeypatch):
     assert sorted(p.name for p in target.iterdir()) == sorted(FILES)
 
 
-@needs_full_data
-def test_arrays_equal_keras_own_loader(tmp_path, monkeypatch):
-    import keras
-    from keras.src.backend import (
-        config as keras_config,
-    )  # where get_file reads ~/.keras
+_KERAS_LOADER = """
+import sys, numpy as np, keras
+(a, b), (c, d) = keras.datasets.fashion_mnist.load_data()
+np.savez(sys.argv[1], x_train=a, y_train=b, x_test=c, y_test=d)
+"""
 
+
+@needs_full_data
+def test_arrays_equal_keras_own_loader(tmp_path):
+    # Keras reads its cache from $KERAS_HOME (public, documented): prime one
+    # with the same four files and let Keras load them in a process of its own.
     cache = tmp_path / "keras_home" / "datasets" / "fashion-mnist"
     cache.mkdir(parents=True)
     for name in FILES:
         (cache / name).symlink_to(FULL_DATA / name)
-    monkeypatch.setattr(
-        keras_config, "keras_home", lambda: str(tmp_path / "keras_home")
-    )
-    theirs = keras.datasets.fashion_mnist.load_data()
+    env = {**os.environ, "KERAS_HOME": str(tmp_path / "keras_home")}
+    out = tmp_path / "keras.npz"
+    subprocess.run([sys.executable, "-c", _KERAS_LOADER, str(out)], env=env, check=True)
+    with np.load(out) as arrays:
+        theirs = (
+            (arrays["x_train"], arrays["y_train"]),
+            (arrays["x_test"], arrays["y_test"]),
+        )
     ours = utils.load_fashion_mnist()
     for mine, keras_array in zip(
         (a for split in ours for a in split),

@@ -65,6 +65,29 @@ def test_learning_curves_accept_a_keras_history_and_given_axes():
     assert drawn is ax
 
 
+def test_learning_curves_overlay_several_runs_one_colour_each():
+    class History:
+        def __init__(self, losses):
+            self.history = {"loss": losses, "val_loss": [x + 0.1 for x in losses]}
+
+    runs = {"lecture": History([1.0, 0.8]), "better": History([0.9, 0.5, 0.4])}
+    (ax,) = utils.plot_learning_curves(runs, metrics=["loss"])
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == [
+        "lecture: training",
+        "lecture: validation",
+        "better: training",
+        "better: validation",
+    ]
+    assert [line.get_linestyle() for line in lines] == ["-", "--", "-", "--"]
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    np.testing.assert_array_equal(lines[2].get_xdata(), [1, 2, 3])
+    with pytest.raises(ValueError, match="history 'lecture' has no"):
+        utils.plot_learning_curves(runs, metrics=["accuracy"])
+    with pytest.raises(TypeError, match="History"):
+        utils.plot_learning_curves([1.0, 0.5])
+
+
 def test_confusion_matrix_shows_sklearn_counts():
     y_true = [0, 0, 1, 2, 2, 2]
     y_pred = [0, 1, 1, 2, 0, 2]
@@ -85,6 +108,21 @@ def test_misclassified_shows_only_wrong_predictions_with_both_classes():
         utils.plot_misclassified(images, [0, 1], [0, 1], NAMES)
 
 
+def _shaded(predict, x, y, steps):
+    """Draw a decision boundary; return (grid points, the values it shaded)."""
+    _, ax = plt.subplots()
+    shaded = {}
+    contourf = ax.contourf
+
+    def spy(g0, g1, z, **kwargs):
+        shaded["grid"], shaded["z"] = np.c_[g0.ravel(), g1.ravel()], z
+        return contourf(g0, g1, z, **kwargs)
+
+    ax.contourf = spy
+    assert utils.plot_decision_boundary(predict, x, y, ax=ax, steps=steps) is ax
+    return ax, shaded["grid"], shaded["z"].ravel()
+
+
 def test_decision_boundary_shades_the_predicted_class():
     x = np.array([[-1.0, 0.0], [1.0, 0.0], [-1.0, 1.0], [1.0, 1.0]])
     y = np.array([0, 1, 0, 1])
@@ -92,14 +130,17 @@ def test_decision_boundary_shades_the_predicted_class():
     def right_is_class_1(grid):
         return (grid[:, 0] > 0).astype(float)
 
-    ax = utils.plot_decision_boundary(right_is_class_1, x, y, steps=21)
-    assert len(ax.collections) >= 3  # filled contour + one scatter per class
+    ax, grid, z = _shaded(right_is_class_1, x, y, steps=21)
+    assert len(z) == 21 * 21
+    np.testing.assert_array_equal(z, right_is_class_1(grid))  # binary: p(class 1)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
 
     def three_classes(grid):
         return np.eye(3)[(grid[:, 0] > 0).astype(int) + (grid[:, 1] > 0.5)]
 
-    utils.plot_decision_boundary(three_classes, x, np.array([0, 1, 2, 1]), steps=11)
+    _, grid, z = _shaded(three_classes, x, np.array([0, 1, 2, 1]), steps=11)
+    np.testing.assert_array_equal(z, three_classes(grid).argmax(axis=1))
+    assert set(np.unique(z)) == {0, 1, 2}
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         utils.plot_decision_boundary(right_is_class_1, x[:, :1], y)
 

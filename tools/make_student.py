@@ -23,17 +23,8 @@ kept. An unbalanced, nested or misspelt marker is an error that names the
 notebook, cell and line, and nothing is written: every notebook is converted in
 memory first, and each file is written to a temporary file and renamed.
 
-Why not nbgrader (0.9.6 installs here without downgrading any pin): its
-``ClearSolutions`` preprocessor does indent a configured stub to the marker
-(``ClearSolutions.code_stub = {"python": "...  # YOUR CODE HERE"}``), but it
-clears no outputs (nbgrader's ``ClearOutput`` clears every cell's), silently
-drops an ``### END SOLUTION`` that has no BEGIN, matches markers anywhere in a
-line, reports errors without the notebook's name, and wants nbgrader's cell
-metadata unless ``enforce_metadata`` is off. It also brings SQLAlchemy,
-alembic, RapidFuzz, Mako and notebook (about 80 MB) and adds nbgrader's menus
-to the course's JupyterLab. So this is a small
-``nbconvert.preprocessors.Preprocessor`` (nbconvert is pinned already) that
-``jupyter nbconvert --to notebook`` can use as well.
+It is a small ``nbconvert.preprocessors.Preprocessor``, which ``jupyter nbconvert
+--to notebook`` can use as well; CONTRIBUTING.md says why not nbgrader.
 """
 
 from __future__ import annotations

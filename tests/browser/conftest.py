@@ -1,5 +1,9 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright.
 
+JupyterLab serves the *student* edition (tools.make_student, built into a
+temporary folder): a student's first "Run All" must work, and every exercise
+check must print its hint. nbval checks the instructor edition's outputs.
+
 Without Chromium the browser tests skip, and the end of the pytest run says so
 in one line with the command that installs it; with BROWSER_CHECK_REQUIRED=1
 (set by .ci/run) they fail instead, so CI never skips them quietly.
@@ -10,6 +14,7 @@ import os
 import pytest
 
 from tools import lab_check as lab
+from tools import make_student
 
 _skipped: list[str] = []
 _results: list[lab.NotebookResult] = []
@@ -34,14 +39,22 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def lab_checker(chromium):
-    """JupyterLab serving a temporary copy of notebooks/, and one page to drive it.
+def student_edition(tmp_path_factory):
+    """The student edition of notebooks/, built as `make student` builds it."""
+    out = tmp_path_factory.mktemp("student") / "notebooks"
+    make_student.make_student_edition(src=lab.NOTEBOOKS_DIR, out=out, log=None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def lab_checker(chromium, student_edition):
+    """JupyterLab serving a copy of the student edition, and one page to drive it.
 
     Shared by the whole session: the self-test writes its notebooks into a
     subfolder of the same copy, so JupyterLab starts and loads only once.
     """
     with (
-        lab.JupyterLabServer(lab.NOTEBOOKS_DIR) as server,
+        lab.JupyterLabServer(student_edition) as server,
         lab.LabChecker(
             chromium,
             server,

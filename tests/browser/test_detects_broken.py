@@ -85,7 +85,7 @@ def _state(*cells, kernel="idle", done="done", dialog=None):
 
 def test_problems_names_notebook_and_cell():
     state = _state(("[1]:", []), ("[2]:", ["ValueError: bad"]), ("[ ]:", []))
-    problems = lab._problems("nb.ipynb", state, allowed=set())
+    problems = lab.checker._problems("nb.ipynb", state, allowed=set())
     assert len(problems) == 2
     assert problems[0].startswith("nb.ipynb, cell 1 (`line_1()`) raised an error")
     assert "ValueError: bad" in problems[0]
@@ -94,20 +94,20 @@ def test_problems_names_notebook_and_cell():
 
 def test_problems_accepts_tagged_error_and_reports_dead_kernel():
     state = _state(("[1]:", ["ZeroDivisionError: x"]), ("[2]:", []))
-    assert lab._problems("nb.ipynb", state, allowed={0}) == []
+    assert lab.checker._problems("nb.ipynb", state, allowed={0}) == []
     dead = _state(("[1]:", []), kernel="dead")
-    assert lab._problems("nb.ipynb", dead, allowed=set()) == [
+    assert lab.checker._problems("nb.ipynb", dead, allowed=set()) == [
         "nb.ipynb: the kernel is dead"
     ]
 
 
 def test_settled_needs_run_all_returned_idle_kernel_and_no_queued_cell():
-    assert lab._settled(_state(("[1]:", [])))
-    assert not lab._settled(_state(("[1]:", []), done=None))
-    assert not lab._settled(_state(("[1]:", []), kernel="busy"))
-    assert not lab._settled(_state(("[1]:", []), ("[*]:", [])))
-    assert lab._stuck(_state(("[*]:", []), dialog="Select Kernel"))
-    assert not lab._stuck(_state(("[*]:", []), kernel="busy"))
+    assert lab.checker._settled(_state(("[1]:", [])))
+    assert not lab.checker._settled(_state(("[1]:", []), done=None))
+    assert not lab.checker._settled(_state(("[1]:", []), kernel="busy"))
+    assert not lab.checker._settled(_state(("[1]:", []), ("[*]:", [])))
+    assert lab.checker._stuck(_state(("[*]:", []), dialog="Select Kernel"))
+    assert not lab.checker._stuck(_state(("[*]:", []), kernel="busy"))
 
 
 def test_expected_error_cells_reads_tags(tmp_path):
@@ -193,7 +193,7 @@ def test_step_button_is_found_by_text_tooltip_icon_or_play_widget(
     page = chromium.browser.new_page()
     try:
         page.set_content(_button_html(*buttons))
-        button = lab._find_step_button(page)
+        button = lab.checker._find_step_button(page)
         found = None if button is None else button.get_attribute("id")
         assert found == expected
     finally:
@@ -237,15 +237,19 @@ def results(lab_checker, tmp_path_factory):
         [_code("STEP_SIZE, BREAK_ON_CLICK = 1, True"), _code(WIDGET_CELL)],
     )
     shots = tmp_path_factory.mktemp("screenshots")
-    return {
-        f"{name}.ipynb": lab_checker.check(
-            f"{SELFTEST}/{name}.ipynb",
-            check_widgets=name != "broken",
-            screenshot_dir=shots,
-            widget_timeout_s=2,
-        )
-        for name in ("broken", "working", "frozen", "raising")
-    }
+    with lab.LabChecker(
+        lab_checker.browser,
+        lab_checker.server,
+        timeout_s=lab_checker.timeout_s,
+        screenshot_dir=shots,
+        widget_timeout_s=2,
+    ) as checker:
+        return {
+            f"{name}.ipynb": checker.check(
+                f"{SELFTEST}/{name}.ipynb", check_widgets=name != "broken"
+            )
+            for name in ("broken", "working", "frozen", "raising")
+        }
 
 
 def test_untagged_error_fails_naming_notebook_and_cell(results):
