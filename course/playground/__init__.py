@@ -11,10 +11,14 @@ One module a job, in the order the data flows:
 - ``widget``: :class:`PlaygroundWidget`, the ipywidgets user interface.
 
 The exercise checks are in ``course.checks.playground``. Nothing runs at import
-time; ipywidgets is imported only when a widget is built.
+time; Keras loads on first use of the model, figure or widget, ipywidgets
+only when a widget is built.
 """
 
+import importlib
+
 from .choices import (
+    FEATURES,
     PLAYGROUND_ACTIVATIONS,
     PLAYGROUND_DATASETS,
     PLAYGROUND_FEATURES,
@@ -24,19 +28,34 @@ from .choices import (
     PLAYGROUND_OPTIMIZERS,
     PLAYGROUND_REGULARIZATION_RATES,
     PLAYGROUND_REGULARIZATIONS,
+    Feature,
 )
 from .config import PlaygroundConfig
 from .data import make_playground_data, playground_features, split_playground_data
-from .figure import (
-    plot_playground,
-    plot_playground_losses,
-    plot_playground_network,
-    plot_playground_surface,
-)
-from .model import Playground, build_playground_model, playground_keras_code
-from .widget import PlaygroundWidget
+
+# The Keras side loads on first use, so settings and data need no TensorFlow.
+_LAZY = {
+    "plot_playground": "figure",
+    "plot_playground_losses": "figure",
+    "plot_playground_network": "figure",
+    "plot_playground_surface": "figure",
+    "Playground": "model",
+    "build_playground_model": "model",
+    "playground_keras_code": "model",
+    "PlaygroundWidget": "widget",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
+    "FEATURES",
+    "Feature",
     "PLAYGROUND_ACTIVATIONS",
     "PLAYGROUND_DATASETS",
     "PLAYGROUND_FEATURES",

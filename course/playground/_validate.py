@@ -6,7 +6,6 @@ import numbers
 from collections.abc import Sequence
 
 from .choices import (
-    _FEATURE_CODE,
     PLAYGROUND_FEATURES,
     PLAYGROUND_MAX_HIDDEN_LAYERS,
     PLAYGROUND_MAX_NEURONS,
@@ -44,7 +43,7 @@ def require_features(features) -> tuple[str, ...]:
         raise TypeError(
             f"features must be a tuple of names such as ('x1', 'x2'); got {features!r}"
         )
-    unknown = [f for f in features if f not in _FEATURE_CODE]
+    unknown = [f for f in features if f not in PLAYGROUND_FEATURES]
     if unknown:
         raise ValueError(
             f"unknown feature(s) {unknown}; choose from {list(PLAYGROUND_FEATURES)}"

@@ -5,7 +5,7 @@ The same lists as TensorFlow Playground where it has one. No Keras import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 
 import numpy as np
 
@@ -26,26 +26,34 @@ PLAYGROUND_DATASETS: dict[str, tuple[str, str]] = {
 }
 _OWN = "own"  # the dataset name of arrays passed in by the student
 
-#: feature name -> (Python expression of x1 and x2, label for plots).
-_FEATURE_CODE: dict[str, tuple[str, str]] = {
-    "x1": ("x1", "$x_1$"),
-    "x2": ("x2", "$x_2$"),
-    "x1^2": ("x1**2", "$x_1^2$"),
-    "x2^2": ("x2**2", "$x_2^2$"),
-    "x1*x2": ("x1 * x2", "$x_1 x_2$"),
-    "sin(x1)": ("np.sin(x1)", r"$\sin x_1$"),
-    "sin(x2)": ("np.sin(x2)", r"$\sin x_2$"),
+
+@dataclasses.dataclass(frozen=True)
+class Feature:
+    """One input feature: its NumPy expression of ``x1`` and ``x2`` and its labels.
+
+    The expression is the single source: :meth:`__call__` evaluates it, and the
+    exported Keras code prints it.
+    """
+
+    code: str  # a NumPy expression of x1 and x2, e.g. "np.sin(x1)"
+    tex_label: str  # for plots
+    button_label: str  # for the widget's toggle buttons
+
+    def __call__(self, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+        return eval(self.code, {"np": np}, {"x1": x1, "x2": x2})
+
+
+#: feature name -> Feature (the web page's seven features, in its order).
+FEATURES: dict[str, Feature] = {
+    "x1": Feature("x1", "$x_1$", "x₁"),
+    "x2": Feature("x2", "$x_2$", "x₂"),
+    "x1^2": Feature("x1**2", "$x_1^2$", "x₁²"),
+    "x2^2": Feature("x2**2", "$x_2^2$", "x₂²"),
+    "x1*x2": Feature("x1 * x2", "$x_1 x_2$", "x₁·x₂"),
+    "sin(x1)": Feature("np.sin(x1)", r"$\sin x_1$", "sin x₁"),
+    "sin(x2)": Feature("np.sin(x2)", r"$\sin x_2$", "sin x₂"),
 }
-_FEATURE_FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "x1": lambda x1, x2: x1,
-    "x2": lambda x1, x2: x2,
-    "x1^2": lambda x1, x2: x1**2,
-    "x2^2": lambda x1, x2: x2**2,
-    "x1*x2": lambda x1, x2: x1 * x2,
-    "sin(x1)": lambda x1, x2: np.sin(x1),
-    "sin(x2)": lambda x1, x2: np.sin(x2),
-}
-PLAYGROUND_FEATURES = tuple(_FEATURE_CODE)
+PLAYGROUND_FEATURES = tuple(FEATURES)
 PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 PLAYGROUND_REGULARIZATIONS = ("none", "l1", "l2")
 PLAYGROUND_OPTIMIZERS = ("sgd", "adam")
@@ -78,3 +86,5 @@ PLAYGROUND_MAX_HIDDEN_LAYERS = 6
 PLAYGROUND_MAX_NEURONS = 8
 _MAX_CLASSES = 10
 _EXTENT = (-6.0, 6.0)  # the square every built-in data set lives in
+MAX_POINTS = 5000  # data sets and configurations accept 10 to this many points
+MAX_EPOCHS = 100_000  # train() and the exported code accept 1 to this many

@@ -9,12 +9,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from ._validate import require_features, require_int, require_number
-from .choices import (
-    _FEATURE_FUNCTIONS,
-    PLAYGROUND_DATASETS,
-)
+from .choices import FEATURES, MAX_POINTS, PLAYGROUND_DATASETS
 
 # --------------------------------------------------------------------------
 # Data sets (the generators of TensorFlow Playground, vectorised)
@@ -97,7 +95,7 @@ def make_playground_data(
     Args:
         name: a key of ``PLAYGROUND_DATASETS`` ("circle", "xor", "gauss",
             "spiral", "gauss3", "spiral3", "plane", "bump").
-        n_points: how many points (at least 10).
+        n_points: how many points, 10 to ``MAX_POINTS``.
         noise: 0 (clean) to 0.5 (TensorFlow Playground's 0-50 %).
         seed: the random seed; the same arguments give the same points.
 
@@ -109,7 +107,7 @@ def make_playground_data(
         raise ValueError(
             f"unknown data set {name!r}; choose one of {sorted(PLAYGROUND_DATASETS)}"
         )
-    n_points = require_int("n_points", n_points, 10, 100_000)
+    n_points = require_int("n_points", n_points, 10, MAX_POINTS)
     noise = require_number("noise", noise, 0.0, 0.5)
     seed = require_int("seed", seed, 0, 2**31 - 1)
     rng = np.random.default_rng(seed)
@@ -138,6 +136,8 @@ def split_playground_data(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Shuffle and split into ``(x_train, y_train), (x_test, y_test)``.
 
+    ``sklearn.model_selection.train_test_split`` with ``random_state=seed``.
+
     Args:
         x, y: points and labels of one length.
         train_fraction: share of points for training, 0.1 to 0.9.
@@ -147,10 +147,11 @@ def split_playground_data(
     if len(x) != len(y):
         raise ValueError(f"x and y must have one length; got {len(x)} and {len(y)}")
     train_fraction = require_number("train_fraction", train_fraction, 0.1, 0.9)
-    order = np.random.default_rng(seed).permutation(len(x))
     n_train = min(max(round(train_fraction * len(x)), 1), len(x) - 1)
-    train, test = order[:n_train], order[n_train:]
-    return (x[train], y[train]), (x[test], y[test])
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, train_size=n_train, random_state=seed
+    )
+    return (x_train, y_train), (x_test, y_test)
 
 
 def playground_features(
@@ -171,4 +172,4 @@ def playground_features(
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (n, 2); got {x.shape}")
     x1, x2 = x[:, 0], x[:, 1]
-    return np.stack([_FEATURE_FUNCTIONS[f](x1, x2) for f in features], axis=1)
+    return np.stack([FEATURES[f](x1, x2) for f in features], axis=1)

@@ -10,8 +10,7 @@ from matplotlib.lines import Line2D
 
 import utils
 
-from .choices import _FEATURE_CODE, PLAYGROUND_DATASETS
-from .data import playground_features
+from .choices import FEATURES, PLAYGROUND_DATASETS
 from .model import Playground, _output_spec
 
 # --------------------------------------------------------------------------
@@ -97,7 +96,7 @@ def plot_playground_surface(pg: Playground, ax=None, resolution: int = 80):
     well as colour; test points (``show_test_data``) have a black edge.
     """
     ax = ax or plt.subplots(figsize=(4.6, 4.6))[1]
-    out = pg._outputs(playground_features(pg.grid(resolution), pg.config.features))
+    out = pg.outputs_on_grid(resolution)
     image, kw = _surface_image(pg, out, resolution)
     ax.imshow(
         image,
@@ -259,7 +258,7 @@ def _label_network(pg: Playground, ax, tops, t, hgap, maps) -> None:
         ax.text(
             -0.2 * t,
             top + t / 2,
-            _FEATURE_CODE[name][1],
+            FEATURES[name].tex_label,
             ha="right",
             va="center",
             fontsize=9,

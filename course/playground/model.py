@@ -8,8 +8,8 @@ import keras
 import numpy as np
 
 from ._validate import require_choice, require_int
-from .choices import _EXTENT, _FEATURE_CODE, _MAX_CLASSES, _OWN
-from .config import _DATA_FIELDS, _LIVE_FIELDS, _VIEW_FIELDS, PlaygroundConfig
+from .choices import _EXTENT, _MAX_CLASSES, _OWN, FEATURES, MAX_EPOCHS
+from .config import PlaygroundConfig
 from .data import make_playground_data, playground_features, split_playground_data
 
 # --------------------------------------------------------------------------
@@ -92,60 +92,43 @@ def _dense_code(units: int, activation: str, reg: str) -> str:
     )
 
 
-def playground_keras_code(
-    config: PlaygroundConfig,
-    task: str | None = None,
-    n_classes: int = 2,
-    epochs: int = 100,
-) -> str:
-    """Return runnable Keras code of the network and training a configuration describes.
+def _data_code(config: PlaygroundConfig) -> list[str]:
+    """Lines of the exported code that make (or expect) the data."""
+    if config.dataset == _OWN:
+        return ["# Your own data: define x_train, y_train, x_test, y_test here.", ""]
+    return [
+        "from course import playground",
+        "",
+        f'x, y = playground.make_playground_data("{config.dataset}", '
+        f"n_points={config.n_points}, noise={config.noise!r}, seed={config.seed})",
+        "(x_train, y_train), (x_test, y_test) = playground.split_playground_data(",
+        f"    x, y, train_fraction={config.train_fraction!r}, seed={config.seed}",
+        ")",
+    ]
 
-    The code makes the same data (built-in sets) or expects ``x_train``,
-    ``y_train``, ``x_test``, ``y_test`` (own data), defines ``make_features``,
-    builds and compiles ``model`` and trains it for ``epochs`` epochs.
-    """
-    if not isinstance(config, PlaygroundConfig):
-        raise TypeError(
-            f"config must be a PlaygroundConfig; got {type(config).__name__}"
-        )
-    task = task or config.task
+
+def _features_code(config: PlaygroundConfig) -> list[str]:
+    """Lines of the exported code that define ``make_features``."""
+    expressions = [FEATURES[f].code for f in config.features]
+    return [
+        "def make_features(x):",
+        f'    """Input features {", ".join(config.features)} of (n, 2) points x."""',
+        "    x1, x2 = x[:, 0], x[:, 1]",
+        f'    return np.stack([{", ".join(expressions)}], axis=1).astype("float32")',
+    ]
+
+
+def _model_code(config: PlaygroundConfig, task: str, n_classes: int) -> list[str]:
+    """Lines of the exported code that build and compile ``model``."""
     units, out_activation, loss = _output_spec(task, n_classes)
-    epochs = require_int("epochs", epochs, 1, 1_000_000)
     reg = ""
     if config.regularization != "none":
         cls = config.regularization.upper()
         rate = config.regularization_rate
         reg = f", kernel_regularizer=keras.regularizers.{cls}({rate!r})"
-    expressions = [_FEATURE_CODE[f][0] for f in config.features]
     optimizer = {"sgd": "SGD", "adam": "Adam"}[config.optimizer]
     metrics = "" if task == "regression" else '\n    metrics=["accuracy"],'
-    lines = [
-        f"# Keras code of the playground network. Settings:\n# {config.to_settings()}",
-        "import keras",
-        "import numpy as np",
-        "",
-    ]
-    if config.dataset == _OWN:
-        lines += ["# Your own data: define x_train, y_train, x_test, y_test here.", ""]
-    else:
-        lines += [
-            "from course import playground",
-            "",
-            f'x, y = playground.make_playground_data("{config.dataset}", '
-            f"n_points={config.n_points}, noise={config.noise!r}, seed={config.seed})",
-            "(x_train, y_train), (x_test, y_test) = playground.split_playground_data(",
-            f"    x, y, train_fraction={config.train_fraction!r}, seed={config.seed}",
-            ")",
-        ]
-    lines += [
-        "",
-        "",
-        "def make_features(x):",
-        f'    """Input features {", ".join(config.features)} of (n, 2) points x."""',
-        "    x1, x2 = x[:, 0], x[:, 1]",
-        f'    return np.stack([{", ".join(expressions)}], axis=1).astype("float32")',
-        "",
-        "",
+    return [
         f"keras.utils.set_random_seed({config.seed})",
         "model = keras.Sequential(",
         "    [",
@@ -159,6 +142,41 @@ def playground_keras_code(
         f"learning_rate={config.learning_rate!r}),",
         f'    loss="{loss}",{metrics}',
         ")",
+    ]
+
+
+def playground_keras_code(
+    config: PlaygroundConfig,
+    task: str | None = None,
+    n_classes: int = 2,
+    epochs: int = 100,
+) -> str:
+    """Return runnable Keras code of the network and training a configuration describes.
+
+    The code makes the same data (built-in sets) or expects ``x_train``,
+    ``y_train``, ``x_test``, ``y_test`` (own data), defines ``make_features``,
+    builds and compiles ``model`` and trains it for ``epochs`` epochs: the same
+    architecture and training settings as the playground.
+    """
+    if not isinstance(config, PlaygroundConfig):
+        raise TypeError(
+            f"config must be a PlaygroundConfig; got {type(config).__name__}"
+        )
+    task = task or config.task
+    _output_spec(task, n_classes)  # validates the task
+    epochs = require_int("epochs", epochs, 1, MAX_EPOCHS)
+    lines = [
+        f"# Keras code of the playground network. Settings:\n# {config.to_settings()}",
+        "import keras",
+        "import numpy as np",
+        "",
+        *_data_code(config),
+        "",
+        "",
+        *_features_code(config),
+        "",
+        "",
+        *_model_code(config, task, n_classes),
         "history = model.fit(",
         "    make_features(x_train),",
         "    y_train,",
@@ -295,9 +313,9 @@ class Playground:
             for f in dataclasses.fields(new)
             if getattr(old, f.name) != getattr(new, f.name)
         }
-        if changed & set(_DATA_FIELDS):
+        if changed & PlaygroundConfig.fields_of_kind("data"):
             self._make_data()
-        if changed - set(_VIEW_FIELDS) - set(_LIVE_FIELDS):
+        if changed & PlaygroundConfig.fields_of_kind("data", "network"):
             self.reset()
         elif "learning_rate" in changed:
             self.model.optimizer.learning_rate.assign(new.learning_rate)
@@ -357,9 +375,9 @@ class Playground:
                 the loss curves (default: only at the end). Each record needs
                 its own ``fit`` call, and a call has a fixed overhead.
         """
-        epochs = require_int("epochs", epochs, 1, 100_000)
+        epochs = require_int("epochs", epochs, 1, MAX_EPOCHS)
         every = epochs if record_every is None else record_every
-        every = require_int("record_every", every, 1, 100_000)
+        every = require_int("record_every", every, 1, MAX_EPOCHS)
         while epochs > 0:
             self._fit(min(every, epochs))
             epochs -= every
@@ -392,7 +410,7 @@ class Playground:
         self.history["train_loss"].append(train_loss)
         self.history["test_loss"].append(test_loss)
 
-    def _outputs(self, features: np.ndarray) -> np.ndarray:
+    def _output_of(self, features: np.ndarray) -> np.ndarray:
         # A direct call: no data pipeline (as in predict) and no compiled function
         # per input shape (as in predict_on_batch, which retraces for each size).
         out = keras.ops.convert_to_numpy(self.model(features, training=False))
@@ -400,7 +418,7 @@ class Playground:
 
     def losses(self) -> tuple[float, float]:
         """Training and test loss now (data loss, without the regularisation term)."""
-        both = self._outputs(np.concatenate([self._f_train, self._f_test]))
+        both = self._output_of(np.concatenate([self._f_train, self._f_test]))
         n = len(self._f_train)
         return (
             float(keras.ops.mean(self._loss_fn(self.y_train, both[:n]))),
@@ -413,7 +431,7 @@ class Playground:
         Returns P(class 1) of shape (n,) (binary), class probabilities (n, k)
         (multiclass) or predicted values (n,) (regression).
         """
-        return self._outputs(playground_features(x, self._config.features))
+        return self._output_of(playground_features(x, self._config.features))
 
     def accuracy(self, split: str = "test") -> float:
         """Share of correctly classified points of the "train" or "test" split."""
@@ -435,6 +453,10 @@ class Playground:
     def diverged(self) -> bool:
         """True once the loss is no longer a finite number (learning rate too high)."""
         return not np.isfinite(self.history["train_loss"][-1])
+
+    def outputs_on_grid(self, resolution: int = 80) -> np.ndarray:
+        """The network's output at the points of :meth:`grid` (as :meth:`predict`)."""
+        return self.predict(self.grid(resolution))
 
     def grid(self, resolution: int = 80) -> np.ndarray:
         """Points of an r × r grid over the plot area, shape (r*r, 2)."""
@@ -461,7 +483,10 @@ class Playground:
         return [np.asarray(layer.kernel) for layer in self.model.layers]
 
     def keras_code(self, epochs: int | None = None) -> str:
-        """Keras code of this network, trained ``epochs`` (default: epochs so far)."""
+        """Keras code of this network, trained ``epochs`` epochs.
+
+        Default: the epochs trained so far, but at least 100.
+        """
         epochs = epochs or max(self.epoch, 100)
         return playground_keras_code(self._config, self.task, self.n_classes, epochs)
 

@@ -10,12 +10,15 @@ import dataclasses
 import io
 import math
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ._validate import require_int, require_number
 from .choices import (
     _OWN,
+    FEATURES,
     PLAYGROUND_ACTIVATIONS,
     PLAYGROUND_DATASETS,
     PLAYGROUND_FEATURES,
@@ -31,18 +34,191 @@ from .figure import _playground_axes, plot_playground
 from .model import Playground
 
 # --------------------------------------------------------------------------
-# The widget: ipywidgets controls and a live figure around a Playground
+# The controls, declared once: each config field, its control, its conversions
 # --------------------------------------------------------------------------
 
-_FEATURE_BUTTON_LABELS = {
-    "x1": "x₁",
-    "x2": "x₂",
-    "x1^2": "x₁²",
-    "x2^2": "x₂²",
-    "x1*x2": "x₁·x₂",
-    "sin(x1)": "sin x₁",
-    "sin(x2)": "sin x₂",
+_SHORT = {"description_width": "initial"}
+_WIDTH = "300px"
+
+
+def _same(value):
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class _Control:
+    """How one configuration field is shown: build the control, convert values.
+
+    ``make(widgets, config)`` returns an object with ``value`` and ``observe``
+    (an ipywidget or one of the composites below); ``to_widget`` and
+    ``from_widget`` convert between the field's value and the control's.
+    """
+
+    make: Callable[[Any, PlaygroundConfig], Any]
+    to_widget: Callable[[Any], Any] = _same
+    from_widget: Callable[[Any], Any] = _same
+
+
+class _FeatureToggles:
+    """One toggle button per feature; its value is the tuple of chosen names."""
+
+    def __init__(self, w):
+        self.buttons = {
+            f: w.ToggleButton(
+                description=FEATURES[f].button_label, layout=w.Layout(width="72px")
+            )
+            for f in PLAYGROUND_FEATURES
+        }
+        buttons = list(self.buttons.values())
+        self.box = w.VBox([w.HBox(buttons[:4]), w.HBox(buttons[4:])])
+
+    def __getitem__(self, name: str):
+        return self.buttons[name]
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return tuple(f for f, b in self.buttons.items() if b.value)
+
+    @value.setter
+    def value(self, chosen: tuple[str, ...]) -> None:
+        for f, button in self.buttons.items():
+            button.value = f in chosen
+            button.icon = "check" if button.value else ""  # not colour alone
+
+    def observe(self, handler, names="value") -> None:
+        for button in self.buttons.values():
+            button.observe(handler, names=names)
+
+
+class _LayerSliders:
+    """A layer-count slider and one neuron-count slider per hidden layer."""
+
+    def __init__(self, w):
+        self.n_layers = w.IntSlider(
+            min=0,
+            max=PLAYGROUND_MAX_HIDDEN_LAYERS,
+            description="Hidden layers",
+            style=_SHORT,
+            layout=w.Layout(width=_WIDTH),
+        )
+        self.neurons = [  # horizontal, with room for the label and the value
+            w.IntSlider(
+                min=1,
+                max=PLAYGROUND_MAX_NEURONS,
+                value=4,
+                description=f"Layer {i + 1} neurons",
+                style=_SHORT,
+                layout=w.Layout(width=_WIDTH),
+            )
+            for i in range(PLAYGROUND_MAX_HIDDEN_LAYERS)
+        ]
+        self.box = w.VBox([self.n_layers, *self.neurons])
+
+    @property
+    def value(self) -> tuple[int, ...]:
+        return tuple(s.value for s in self.neurons[: self.n_layers.value])
+
+    @value.setter
+    def value(self, layers: tuple[int, ...]) -> None:
+        self.n_layers.value = len(layers)
+        for i, slider in enumerate(self.neurons):
+            if i < len(layers):
+                slider.value = layers[i]
+            shown = i < len(layers)
+            slider.layout.visibility = "visible" if shown else "hidden"
+            slider.layout.display = "" if shown else "none"
+
+    def observe(self, handler, names="value") -> None:
+        for slider in [self.n_layers, *self.neurons]:
+            slider.observe(handler, names=names)
+
+
+def _dataset(w, c):
+    own = c.dataset == _OWN
+    names = [(d, n) for n, (_, d) in PLAYGROUND_DATASETS.items()]
+    options = [("your own data", _OWN)] if own else names
+    return w.Dropdown(
+        options=options,
+        description="Data",
+        disabled=own,
+        layout=w.Layout(width=_WIDTH),
+    )
+
+
+def _slider(description, lo, hi, step=1):
+    return lambda w, c: w.IntSlider(
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        style=_SHORT,
+        layout=w.Layout(width=_WIDTH),
+    )
+
+
+def _dropdown(description, options):
+    return lambda w, c: w.Dropdown(
+        options=options,
+        description=description,
+        style=_SHORT,
+        layout=w.Layout(width=_WIDTH),
+    )
+
+
+def _checkbox(description):
+    return lambda w, c: w.Checkbox(description=description, indent=False)
+
+
+def _seed(w, c):
+    return w.BoundedIntText(
+        min=0,
+        max=2**31 - 1,
+        description="Seed",
+        style=_SHORT,
+        layout=w.Layout(width="150px"),
+    )
+
+
+def _percent(value: float) -> int:
+    return round(value * 100)
+
+
+def _fraction(value: int) -> float:
+    return value / 100
+
+
+#: config field -> its control. One table drives building, observing, reading
+#: the configuration from the controls and showing it in them.
+CONTROLS: dict[str, _Control] = {
+    "dataset": _Control(_dataset),
+    "noise": _Control(_slider("Noise %", 0, 50, 5), _percent, _fraction),
+    "train_fraction": _Control(_slider("Train %", 10, 90, 10), _percent, _fraction),
+    "batch_size": _Control(_slider("Batch size", 1, 30)),
+    "seed": _Control(_seed),
+    "features": _Control(lambda w, c: _FeatureToggles(w)),
+    "hidden_layers": _Control(lambda w, c: _LayerSliders(w)),
+    "activation": _Control(_dropdown("Activation", PLAYGROUND_ACTIVATIONS)),
+    "learning_rate": _Control(_dropdown("Learning rate", PLAYGROUND_LEARNING_RATES)),
+    "regularization": _Control(_dropdown("Regularization", PLAYGROUND_REGULARIZATIONS)),
+    "regularization_rate": _Control(
+        _dropdown("Reg. rate", PLAYGROUND_REGULARIZATION_RATES)
+    ),
+    "optimizer": _Control(_dropdown("Optimizer", PLAYGROUND_OPTIMIZERS)),
+    "show_test_data": _Control(_checkbox("Show test data")),
+    "discretize": _Control(_checkbox("Discretize output")),
 }
+
+
+def _show_value(control, value) -> None:
+    """Set a control's value, widening its options or maximum to admit it."""
+    options = getattr(control, "options", None)
+    if options is not None:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if value not in values:
+            control.options = sorted({*options, value})
+    if isinstance(getattr(control, "max", None), int) and value > control.max:
+        control.max = value
+    control.value = value
 
 
 def _clear_artists(ax) -> None:
@@ -92,6 +268,7 @@ class PlaygroundWidget:
         self.frames_per_second = math.nan
         self._task = None
         self._syncing = False
+        self._error: str | None = None  # shown in the status line
         self.figure = Figure(dpi=72)
         FigureCanvasAgg(self.figure)
         self._axes = _playground_axes(self.figure)
@@ -101,76 +278,22 @@ class PlaygroundWidget:
 
     # -- layout -------------------------------------------------------------
     def _build(self, w) -> None:
+        """Build every control of ``CONTROLS``, the buttons and the outputs."""
         c = self.playground.config
-        own = c.dataset == _OWN
-        names = [(d, n) for n, (_, d) in PLAYGROUND_DATASETS.items()]
-        short = {"description_width": "initial"}
-        self.dataset = w.Dropdown(
-            options=[("your own data", _OWN)] if own else names,
-            description="Data",
-            disabled=own,
-        )
-        self.noise = w.IntSlider(
-            min=0, max=50, step=5, description="Noise %", style=short
-        )
-        self.train_percent = w.IntSlider(
-            min=10, max=90, step=10, description="Train %", style=short
-        )
-        self.batch_size = w.IntSlider(
-            min=1, max=max(30, c.batch_size), description="Batch size", style=short
-        )
-        self.seed = w.BoundedIntText(
-            min=0,
-            max=2**31 - 1,
-            description="Seed",
-            style=short,
-            layout=w.Layout(width="150px"),
-        )
+        self.controls = {name: spec.make(w, c) for name, spec in CONTROLS.items()}
+        # the names the notebook, the tests and the browser check use
+        self.dataset = self.controls["dataset"]
+        self.noise = self.controls["noise"]
+        self.train_percent = self.controls["train_fraction"]
+        self.batch_size = self.controls["batch_size"]
+        self.seed = self.controls["seed"]
+        self.features = self.controls["features"]
+        self.n_layers = self.controls["hidden_layers"].n_layers
+        self.neurons = self.controls["hidden_layers"].neurons
+        for name in CONTROLS:
+            if not hasattr(self, name):
+                setattr(self, name, self.controls[name])
         self.new_sample_button = w.Button(description="New sample", icon="refresh")
-        self.features = {
-            f: w.ToggleButton(
-                description=_FEATURE_BUTTON_LABELS[f], layout=w.Layout(width="72px")
-            )
-            for f in PLAYGROUND_FEATURES
-        }
-        self.n_layers = w.IntSlider(
-            min=0,
-            max=PLAYGROUND_MAX_HIDDEN_LAYERS,
-            description="Hidden layers",
-            style=short,
-        )
-        self.neurons = [
-            w.IntSlider(
-                min=1,
-                max=PLAYGROUND_MAX_NEURONS,
-                value=4,
-                orientation="vertical",
-                description=f"L{i + 1}",
-                layout=w.Layout(width="52px", height="150px"),
-            )
-            for i in range(PLAYGROUND_MAX_HIDDEN_LAYERS)
-        ]
-        self.activation = w.Dropdown(
-            options=PLAYGROUND_ACTIVATIONS, description="Activation"
-        )
-        self.learning_rate = w.Dropdown(
-            options=PLAYGROUND_LEARNING_RATES, description="Learning rate", style=short
-        )
-        self.regularization = w.Dropdown(
-            options=PLAYGROUND_REGULARIZATIONS,
-            description="Regularization",
-            style=short,
-        )
-        self.regularization_rate = w.Dropdown(
-            options=PLAYGROUND_REGULARIZATION_RATES,
-            description="Reg. rate",
-            style=short,
-        )
-        self.optimizer = w.Dropdown(
-            options=PLAYGROUND_OPTIMIZERS, description="Optimizer"
-        )
-        self.show_test_data = w.Checkbox(description="Show test data", indent=False)
-        self.discretize = w.Checkbox(description="Discretize output", indent=False)
         self.reset_button = w.Button(description="Reset", icon="undo")
         self.play_button = w.ToggleButton(
             description="Play", icon="play", button_style="success"
@@ -185,86 +308,54 @@ class PlaygroundWidget:
         )
         self.image = w.Image(format="png")
         self.code_output = w.Output()
-        fewer = w.Layout(width="300px")
-        for control in (
-            self.dataset,
-            self.noise,
-            self.train_percent,
-            self.batch_size,
-            self.n_layers,
-            self.activation,
-            self.learning_rate,
-            self.regularization,
-            self.regularization_rate,
-            self.optimizer,
-        ):
-            control.layout = fewer
-        self._layers_box = w.HBox(self.neurons)
+        self.box = self._layout(w)
+        self._connect()
+
+    def _layout(self, w):
+        """Arrange the controls as the web page does: data, network, training."""
+        ctl = self.controls
         data_box = w.VBox(
             [
                 w.HTML("<b>Data</b>"),
-                self.dataset,
-                self.noise,
-                self.train_percent,
-                self.batch_size,
-                w.HBox([self.seed, self.new_sample_button]),
+                *(ctl[n] for n in ("dataset", "noise", "train_fraction")),
+                ctl["batch_size"],
+                w.HBox([ctl["seed"], self.new_sample_button]),
             ]
         )
-        features_box = w.VBox(
+        network_box = w.VBox(
             [
                 w.HTML("<b>Features</b>"),
-                w.HBox(list(self.features.values())[:4]),
-                w.HBox(list(self.features.values())[4:]),
+                ctl["features"].box,
                 w.HTML("<b>Network</b>"),
-                self.n_layers,
-                self._layers_box,
+                ctl["hidden_layers"].box,
             ]
         )
+        training = ("activation", "learning_rate", "regularization")
         train_box = w.VBox(
             [
                 w.HTML("<b>Training</b>"),
-                self.activation,
-                self.learning_rate,
-                self.regularization,
-                self.regularization_rate,
-                self.optimizer,
+                *(ctl[n] for n in training),
+                ctl["regularization_rate"],
+                ctl["optimizer"],
             ]
         )
         toolbar = w.HBox(
             [self.reset_button, self.play_button, self.step_button, self.status]
         )
-        view = w.HBox([self.show_test_data, self.discretize, self.code_button])
-        self.box = w.VBox(
+        view = w.HBox([ctl["show_test_data"], ctl["discretize"], self.code_button])
+        return w.VBox(
             [
                 toolbar,
-                w.HBox([data_box, features_box, train_box]),
+                w.HBox([data_box, network_box, train_box]),
                 self.image,
                 view,
                 self.settings,
                 self.code_output,
             ]
         )
-        self._connect()
 
     def _connect(self) -> None:
-        controls = [
-            self.dataset,
-            self.noise,
-            self.train_percent,
-            self.batch_size,
-            self.seed,
-            self.n_layers,
-            *self.neurons,
-            *self.features.values(),
-            self.activation,
-            self.learning_rate,
-            self.regularization,
-            self.regularization_rate,
-            self.optimizer,
-            self.show_test_data,
-            self.discretize,
-        ]
-        for control in controls:
+        for control in self.controls.values():
             control.observe(self._on_control, names="value")
         self.settings.observe(self._on_settings, names="value")
         self.play_button.observe(self._on_play, names="value")
@@ -282,22 +373,9 @@ class PlaygroundWidget:
 
     # -- controls <-> configuration ------------------------------------------
     def _config_from_controls(self) -> dict:
-        n = self.n_layers.value
         return {
-            "dataset": self.dataset.value,
-            "noise": self.noise.value / 100,
-            "train_fraction": self.train_percent.value / 100,
-            "batch_size": self.batch_size.value,
-            "seed": self.seed.value,
-            "features": tuple(f for f, b in self.features.items() if b.value),
-            "hidden_layers": tuple(s.value for s in self.neurons[:n]),
-            "activation": self.activation.value,
-            "learning_rate": self.learning_rate.value,
-            "regularization": self.regularization.value,
-            "regularization_rate": self.regularization_rate.value,
-            "optimizer": self.optimizer.value,
-            "show_test_data": self.show_test_data.value,
-            "discretize": self.discretize.value,
+            name: spec.from_widget(self.controls[name].value)
+            for name, spec in CONTROLS.items()
         }
 
     def _sync_controls(self) -> None:
@@ -305,36 +383,8 @@ class PlaygroundWidget:
         c = self.playground.config
         self._syncing = True
         try:
-            if c.dataset != _OWN:
-                self.dataset.value = c.dataset
-            self.noise.value = round(c.noise * 100)
-            self.train_percent.value = round(c.train_fraction * 100)
-            self.batch_size.max = max(self.batch_size.max, c.batch_size)
-            self.batch_size.value = c.batch_size
-            self.seed.value = c.seed
-            for f, button in self.features.items():
-                button.value = f in c.features
-                button.icon = "check" if button.value else ""  # not colour alone
-            self.n_layers.value = len(c.hidden_layers)
-            for i, slider in enumerate(self.neurons):
-                if i < len(c.hidden_layers):
-                    slider.value = c.hidden_layers[i]
-                slider.layout.visibility = (
-                    "visible" if i < len(c.hidden_layers) else "hidden"
-                )
-            for name in (
-                "activation",
-                "learning_rate",
-                "regularization",
-                "regularization_rate",
-                "optimizer",
-            ):
-                control, value = getattr(self, name), getattr(c, name)
-                if value not in control.options:
-                    control.options = sorted({*control.options, value})
-                control.value = value
-            self.show_test_data.value = c.show_test_data
-            self.discretize.value = c.discretize
+            for name, spec in CONTROLS.items():
+                _show_value(self.controls[name], spec.to_widget(getattr(c, name)))
             self.settings.value = c.to_settings()
         finally:
             self._syncing = False
@@ -440,9 +490,8 @@ class PlaygroundWidget:
             while self.play_button.value and not self.playground.diverged:
                 self.play_frame()
                 await asyncio.sleep(0.01)  # let the kernel handle clicks meanwhile
-        except (
-            Exception
-        ) as exc:  # shown in the widget: a task has no cell for tracebacks
+        # shown in the widget: a task has no cell for tracebacks
+        except Exception as exc:
             self._error = f"{type(exc).__name__}: {exc}"
         finally:
             self.play_button.value = False
@@ -469,6 +518,6 @@ class PlaygroundWidget:
                 f" · {self.epochs_per_second:.0f} epochs/s while training, "
                 f"{self.frames_per_second:.1f} frames/s"
             )
-        if getattr(self, "_error", None):
+        if self._error:
             text += f" · <span style='color:#C85200'>❌ {self._error}</span>"
         self.status.value = text
