@@ -105,7 +105,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 bench: setup
-	$(BIN)/python -m bench.bench
+	$(BIN)/python -m bench
 
 # The same code on Keras' JAX backend: the unit tests whose result can depend on
 # the backend (marker `keras`, tests/conftest.py), and every notebook top to
