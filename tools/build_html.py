@@ -22,9 +22,7 @@ import argparse
 import html
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,32 +262,14 @@ def build_html(
         page.html = _add_navigation(_link_pages(body, targets), nav)
     index = _link_pages(render_index(pages), targets)
     files = [("index.html", index)] + [(page.page, page.html) for page in pages]
-    return _write_all(out_dir, files)
-
-
-def _write_all(out_dir: Path, files: list[tuple[str, str]]) -> list[Path]:
-    """Write the files to a temporary folder, then move them into out_dir."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".html-build-", dir=out_dir.parent))
-    try:
-        for name, text in files:
-            (staging / name).write_text(text, encoding="utf-8")
-        remote = web_assets.offline_problems(staging)
-        if remote:
-            raise HtmlBuildError(
-                "pages would load from another host: " + "; ".join(remote)
-            )
-        out_dir.mkdir(exist_ok=True)
-        names = {name for name, _ in files}
-        for stale in out_dir.glob("[0-9][0-9]_*.html"):
-            if stale.name not in names:
-                stale.unlink()
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-        web_assets.copy_assets(out_dir, "handout.css", packages=("mathjax",))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name, _ in files]
+    return web_assets.publish(
+        out_dir,
+        files,
+        pages="[0-9][0-9]_*.html",
+        stylesheet="handout.css",
+        packages=("mathjax",),
+        error=HtmlBuildError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

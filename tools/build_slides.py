@@ -28,9 +28,7 @@ import copy
 import html
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -179,34 +177,14 @@ def build_slides(
         files.append((deck_name(path), _render(ready, title, names, str(path))))
         decks.append((deck_name(path), title))
     files.insert(0, ("index.html", render_index(decks)))
-    return _write_all(out_dir, files)
-
-
-def _write_all(out_dir: Path, files: list[tuple[str, str]]) -> list[Path]:
-    """Write the decks and assets to a temporary folder, then move them into place."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".slides-build-", dir=out_dir.parent))
-    try:
-        for name, text in files:
-            (staging / name).write_text(text, encoding="utf-8")
-        web_assets.copy_assets(staging, "slides.css")
-        remote = web_assets.offline_problems(staging)
-        if remote:
-            raise SlidesBuildError(
-                "pages would load from another host: " + "; ".join(remote)
-            )
-        out_dir.mkdir(exist_ok=True)
-        names = {name for name, _ in files}
-        for stale in out_dir.glob(f"*{SUFFIX}"):
-            if stale.name not in names:
-                stale.unlink()
-        shutil.rmtree(out_dir / web_assets.ASSETS, ignore_errors=True)
-        os.replace(staging / web_assets.ASSETS, out_dir / web_assets.ASSETS)
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name, _ in files]
+    return web_assets.publish(
+        out_dir,
+        files,
+        pages=f"*{SUFFIX}",
+        stylesheet="slides.css",
+        packages=("mathjax", "reveal.js"),
+        error=SlidesBuildError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

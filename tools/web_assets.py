@@ -10,8 +10,10 @@ Only the files the pages use are copied (about 2 MB), with the licences.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -204,3 +206,51 @@ def offline_problems(folder: Path) -> list[str]:
             continue
         problems += [f"{path.relative_to(folder)}: {url}" for url in urls]
     return problems
+
+
+def publish(
+    out_dir: Path,
+    files: list[tuple[str, str]],
+    *,
+    pages: str,
+    stylesheet: str,
+    packages: tuple[str, ...],
+    error: type[Exception],
+) -> list[Path]:
+    """Write pages and their assets aside, check they fetch nothing remote, swap in.
+
+    Args:
+        out_dir: the folder to publish into (e.g. build/html).
+        files: ``(file name, HTML)`` pairs.
+        pages: a glob of the built pages in out_dir; old ones no longer in
+            ``files`` are deleted (a notebook that was removed).
+        stylesheet, packages: as for :func:`copy_assets`.
+        error: the exception to raise when a page would load from another host.
+
+    Returns:
+        The written pages, in the order of ``files``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{out_dir.name}-build-", dir=out_dir.parent)
+    )
+    try:
+        for name, text in files:
+            (staging / name).write_text(text, encoding="utf-8")
+        copy_assets(staging, stylesheet, packages=packages)
+        remote = offline_problems(staging)
+        if remote:
+            raise error("pages would load from another host: " + "; ".join(remote))
+        out_dir.mkdir(exist_ok=True)
+        names = {name for name, _ in files}
+        for stale in out_dir.glob(pages):
+            if stale.name not in names:
+                stale.unlink()
+        shutil.rmtree(out_dir / ASSETS, ignore_errors=True)
+        os.replace(staging / ASSETS, out_dir / ASSETS)
+        for name in names:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name, _ in files]

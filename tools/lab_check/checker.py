@@ -12,10 +12,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from .chromium import ChromiumBrowser
-from .server import DEFAULT_TIMEOUT_S, JupyterLabServer
+from .server import DEFAULT_TIMEOUT_S, Closing, JupyterLabServer
 
 __all__ = [
     "NOTEBOOKS_DIR",
@@ -223,7 +222,7 @@ def check_playground_widgets(
     return problems
 
 
-class LabChecker:
+class LabChecker(Closing):
     """Check notebooks one after another in one JupyterLab page.
 
     The page loads JupyterLab once; each notebook is opened with JupyterLab's
@@ -261,14 +260,6 @@ class LabChecker:
 
     def __enter__(self) -> LabChecker:
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the page (the server and browser stay up)."""

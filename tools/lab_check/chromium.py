@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from types import TracebackType
 
-from .server import LabCheckError
+from .server import Closing, LabCheckError
 
 __all__ = [
     "CHROMIUM_MISSING",
@@ -47,7 +46,7 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
-class ChromiumBrowser:
+class ChromiumBrowser(Closing):
     """Debian's Chromium, headless, driven by Playwright (no browser download)."""
 
     def __init__(self, executable: str | None = None) -> None:
@@ -72,12 +71,8 @@ class ChromiumBrowser:
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Close the browser and stop Playwright."""
         if self.browser is not None:
             self.browser.close()
             self.browser = None

@@ -15,13 +15,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 
 from tools.kernel_env import kernel_env
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
     "JupyterLabServer",
+    "Closing",
     "LabCheckError",
     "free_port",
     "timeout_from_env",
@@ -48,6 +48,16 @@ class LabCheckError(RuntimeError):
     """The check itself could not run (server did not start, page did not load)."""
 
 
+class Closing:
+    """A context manager whose exit calls ``close()``, however the block ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -71,7 +81,7 @@ def timeout_from_env(default: float = DEFAULT_TIMEOUT_S) -> float:
     return seconds
 
 
-class JupyterLabServer:
+class JupyterLabServer(Closing):
     """``jupyter lab`` on 127.0.0.1 serving a temporary copy of a notebook folder."""
 
     def __init__(self, notebooks_dir: str | os.PathLike) -> None:
@@ -111,7 +121,28 @@ class JupyterLabServer:
         ):
             env[var] = str(tmp / sub)
         self.port, self.token = free_port(), secrets.token_hex(24)
-        cmd = [
+        cmd = self._command(settings_dir, tmp)
+        self.log_path = tmp / "jupyter-lab.log"
+        self._log = open(self.log_path, "w")  # closed in close()
+        self._proc = subprocess.Popen(
+            cmd,
+            cwd=self.root_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _command(self, settings_dir: Path, tmp: Path) -> list[str]:
+        """The `jupyter lab` command: loopback, a token, no news, no terminals."""
+        return [
             sys.executable,
             "-m",
             "jupyter",
@@ -130,23 +161,6 @@ class JupyterLabServer:
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
-        self.log_path = tmp / "jupyter-lab.log"
-        self._log = open(self.log_path, "w")  # closed in __exit__
-        self._proc = subprocess.Popen(
-            cmd,
-            cwd=self.root_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            self._wait_until_up()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -184,12 +198,8 @@ class JupyterLabServer:
             return ""
         return "\n".join(text.splitlines()[-lines:]).replace(self.token, "TOKEN")
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the server and its kernels, and delete the temporary copy."""
         proc = self._proc
         if proc is not None and proc.poll() is None:
             # A clean shutdown also stops the kernels; signals are the fallback.
