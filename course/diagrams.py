@@ -10,7 +10,7 @@ plane with a colour bar and its p = 0.5 contour. Nothing runs at import time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -122,7 +122,7 @@ def plot_network_diagram(
 
 
 def plot_decision_surface(
-    predict: Callable[[np.ndarray], np.ndarray],
+    predict,
     x: np.ndarray,
     y: np.ndarray,
     class_names: Sequence[str],
@@ -134,7 +134,8 @@ def plot_decision_surface(
     """Shade a binary classifier's P(class 1) over the plane, with its 0.5 contour.
 
     Args:
-        predict: maps an (m, 2) array to probabilities of class 1, (m,) or (m, 1).
+        predict: a Keras model, or a function that maps an (m, 2) array to
+            probabilities of class 1, shape (m,) or (m, 1).
         x: (n, 2) points; y: their labels 0/1.
         class_names: the names of class 0 and class 1, for the legend.
         ax: the Axes to draw on, or None for a new one.
@@ -157,7 +158,13 @@ def plot_decision_surface(
         )
     )
     grid = np.c_[g0.ravel(), g1.ravel()].astype("float32")
-    p = np.asarray(predict(grid), dtype=float).reshape(g0.shape)
+    if hasattr(predict, "predict"):  # a Keras model: one direct call, no tracing
+        import keras
+
+        p = keras.ops.convert_to_numpy(predict(grid))
+    else:
+        p = predict(grid)
+    p = np.asarray(p, dtype=float).reshape(g0.shape)
     shading = ax.contourf(g0, g1, p, levels=np.linspace(0, 1, 11), cmap="cividis")
     if p.min() < 0.5 < p.max():
         ax.contour(g0, g1, p, levels=[0.5], colors="k", linewidths=2)

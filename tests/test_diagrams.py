@@ -25,8 +25,16 @@ def _texts(ax) -> str:
 def test_neuron_diagram_labels_every_part_with_its_dense_argument():
     ax = diagrams.plot_neuron_diagram(3, activation="σ")
     text = _texts(ax)
-    for part in ["$x_3$", "$w_3$", "Σ + b", "σ", "kernel_initializer=",
-                 "use_bias=", "activation=", "units=1"]:  # fmt: skip
+    for part in [
+        "$x_3$",
+        "$w_3$",
+        "Σ + b",
+        "σ",
+        "kernel_initializer=",
+        "use_bias=",
+        "activation=",
+        "units=1",
+    ]:
         assert part in text
     assert "$x_4$" not in text
     circles = [p for p in ax.patches if isinstance(p, Circle)]
@@ -49,11 +57,7 @@ def test_network_diagram_has_one_node_per_unit_and_only_forward_edges():
     ax = diagrams.plot_network_diagram(sizes)
     circles = [p for p in ax.patches if isinstance(p, Circle)]
     assert len(circles) == sum(sizes)
-    edges = (
-        [a for a in ax.texts if a.arrow_patch is not None]
-        if False
-        else [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
-    )
+    edges = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
     assert len(edges) == 2 * 4 + 4 * 3 + 3 * 1  # every unit to every next unit
     for edge in edges:  # annotate: xy is the head, xyann the tail
         assert edge.xy[0] > edge.xyann[0]  # forward: no cycles
@@ -83,5 +87,21 @@ def test_decision_surface_draws_the_half_contour_and_a_colorbar():
 
 def test_decision_surface_rejects_wrong_shapes():
     with pytest.raises(ValueError, match="shape"):
-        diagrams.plot_decision_surface(lambda g: g[:, 0], np.zeros((3, 3)), [0, 1, 0],
-                                       ["a", "b"])  # fmt: skip
+        diagrams.plot_decision_surface(
+            lambda g: g[:, 0], np.zeros((3, 3)), [0, 1, 0], ["a", "b"]
+        )
+
+
+def test_decision_surface_accepts_a_keras_model():
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential(
+        [keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")]
+    )
+    model.set_weights([np.array([[5.0], [0.0]]), np.zeros(1)])
+    x = np.array([[-1.0, 0.0], [1.0, 0.0], [-1.0, 1.0], [1.0, 1.0]])
+    ax = diagrams.plot_decision_surface(
+        model, x, [0, 1, 0, 1], ["a", "b"], colorbar=False
+    )
+    assert len(ax.figure.axes) == 1
+    contour_sets = [c for c in ax.collections if hasattr(c, "levels")]
+    assert any(list(c.levels) == [0.5] for c in contour_sets)
