@@ -115,7 +115,7 @@ SEARCH_AXES = MappingProxyType(
 )
 SEARCH_EXTEND = MappingProxyType(
     {
-        "width": {"low": 128, "high": 2048},
+        "width": {"low": 128, "high": 1536},
         "dropout": {"low": 0.0, "high": 0.6},
         "batch_size": {"low": 64, "high": 1024},
         "learning_rate": {"low": 0.00025, "high": 0.004},

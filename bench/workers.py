@@ -28,6 +28,7 @@ __all__ = [
     "WORKERS",
     "build_model",
     "run_keras_fit",
+    "run_keras_fits",
     "run_loader",
     "run_matmul",
     "run_sklearn_mlp",
@@ -317,8 +318,27 @@ def run_loader(spec: Mapping) -> dict:
     return {"best_s": min(times), "sha256": digest.hexdigest()}
 
 
+def run_keras_fits(spec: Mapping) -> dict:
+    """``run_keras_fit`` once per seed in ``spec['seeds']``, in this one process
+    (a search point's seeds share the start-up cost; peak memory is shared)."""
+    runs = []
+    for seed in spec["seeds"]:
+        one = {k: v for k, v in spec.items() if k != "seeds"}
+        try:
+            runs.append(
+                {"spec": {**one, "seed": seed}, **run_keras_fit({**one, "seed": seed})}
+            )
+        except Exception as exc:  # one failed seed is a result, not a crash
+            traceback.print_exc()
+            runs.append(
+                {"spec": {**one, "seed": seed}, "error": f"{type(exc).__name__}: {exc}"}
+            )
+    return {"runs": runs}
+
+
 WORKERS = {
     "keras_fit": run_keras_fit,
+    "keras_fits": run_keras_fits,
     "sklearn_mlp": run_sklearn_mlp,
     "matmul": run_matmul,
     "loader": run_loader,

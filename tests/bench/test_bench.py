@@ -74,6 +74,7 @@ def test_split_sizes_cut_where_keras_fit_cuts(n, split):
         def on_test_batch_end(self, batch, logs=None):
             counts["test"] += 1
 
+    keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     x = np.arange(n, dtype="float32").reshape(-1, 1)
@@ -575,7 +576,8 @@ def test_choose_keeps_one_hidden_layer_within_the_budget():
     rows = [row([256], 0.88, 30), row([300, 100], 0.95, 30), row([2048], 0.93, 90)]
     assert selection.choose(rows, budget_s=60) == {"hidden": [256]}
     assert selection.choose(rows, budget_s=100) == {"hidden": [2048]}
-    assert selection.choose(rows, budget_s=10) is None
+    assert selection.choose(rows, budget_s=10) == {"hidden": [2048]}  # none fits
+    assert selection.choose(rows[1:2]) is None
 
 
 def test_ladder_goes_from_the_lecture_to_the_chosen_one_change_at_a_time():
@@ -593,3 +595,41 @@ def test_describe_names_the_layers_and_the_schedule():
     text = configs.describe(configs.SEARCH_CENTRE)
     assert text.startswith("Dense(512, relu) → Dropout(0.4) → Dense(10), adam")
     assert "floor 1e-05" in text and "val_loss" in text
+
+
+def test_selection_main_writes_search_moonshot_and_ladder(tmp_path, monkeypatch):
+    def fake_worker(job, env=None, timeout=None):
+        assert job["worker"] == "keras_fits"
+        runs = []
+        for seed in job["seeds"]:
+            run = {
+                "spec": {**job, "seed": seed},
+                "val_acc": 0.85 + job["hidden"][0] / 1e5 + seed / 1e4,
+                "val_loss": 0.3,
+                "fit_s": 20.0,
+                "epochs_run": 7,
+                "n_val": 12000,
+            }
+            if job.get("evaluate_test"):
+                run.update(test_acc=run["val_acc"] - 0.005, fit_acc=0.95)
+            runs.append(run)
+        return {"runs": runs}
+
+    monkeypatch.setattr(selection, "run_worker", fake_worker)
+    search, ladder = tmp_path / "search", tmp_path / "ladder"
+    argv = ["--search-out", str(search), "--ladder-out", str(ladder)]
+    assert selection.main(argv) == 0
+    found = json.loads((search / "results.json").read_text())
+    assert found["sources_sha256"] == bench.source_digest()
+    chosen = found["search"]["chosen"]
+    assert chosen["hidden"] == [configs.SEARCH_EXTEND["width"]["high"]]
+    assert all(
+        "test_acc" not in r for row in found["search"]["rows"] for r in row["runs"]
+    )
+    assert len(found["moonshot"]["runs"]) == len(configs.MOONSHOT_SEEDS)
+    text = (search / "results.md").read_text()
+    assert "## Moonshot" in text and "not reached" in text
+    rungs = json.loads((ladder / "results.json").read_text())["ladder"]["rows"]
+    assert rungs[0]["spec"] == dict(configs.LECTURE_FAST)
+    assert rungs[-2]["spec"] == chosen and rungs[-2]["n_ok"] == 3
+    assert "Noise floor" in (ladder / "results.md").read_text()
