@@ -1,6 +1,5 @@
-"""Notebook 06 helpers: the Dense shape tracer against Keras, the loss-surface
-plots, and the exercise checks (right passes, wrong gets a hint, odd input no crash).
-"""
+"""Notebook 06 helpers: the Dense shape tracer against Keras and the loss-surface
+plots (the checks are in tests/checks/test_matrices.py)."""
 
 import matplotlib
 
@@ -10,14 +9,8 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-from course.checks.matrices import (
-    check_dense_forward,
-    check_divergence_learning_rate,
-    check_max_hidden_units,
-    check_momentum_step,
-)
 from course.matrices import (
+    dense_stack_param_count,
     plot_descent_path,
     plot_loss_contours,
     trace_dense_shapes,
@@ -164,179 +157,6 @@ def test_plot_helpers_reject_bad_input():
         plot_descent_path(np.zeros((4, 3)))
 
 
-# --------------------------------------------------------------------------
-# Exercise checks
-# --------------------------------------------------------------------------
-
-
-def verdict(capsys) -> str:
-    return capsys.readouterr().out
-
-
-def forward_solution(x, weights, relu_output=False, with_bias=True):
-    h = x
-    for i in range(0, len(weights), 2):
-        h = h @ weights[i] + (weights[i + 1] if with_bias else 0)
-        if i < len(weights) - 2 or relu_output:
-            h = np.maximum(h, 0)
-    return h
-
-
-def test_forward_check_passes_a_correct_forward_pass(capsys):
-    assert check_dense_forward(forward_solution)
-    assert verdict(capsys).startswith("✅")
-
-
-@pytest.mark.parametrize(
-    ("forward", "hint"),
-    [
-        (lambda x, w: forward_solution(x, w, with_bias=False), "left out the biases"),
-        (
-            lambda x, w: forward_solution(x, w, relu_output=True),
-            "output layer is linear",
-        ),
-        (lambda x, w: x, "has shape (8, 1), yours has (8, 4)"),
-        (lambda x, w: None, "returned None"),
-        (lambda x, w: "h", "not an array"),
-        (lambda x, w: x @ w[1], "forward raised ValueError"),
-        (lambda x, w: np.zeros((8, 1)), "differ from model.predict"),
-    ],
-)
-def test_forward_check_names_the_mistake(forward, hint, capsys):
-    assert not check_dense_forward(forward)
-    out = verdict(capsys)
-    assert out.startswith("❌") and hint in out
-
-
-def test_forward_check_leaves_the_notebook_seed_alone():
-    keras.utils.set_random_seed(3)
-    expected = keras.ops.convert_to_numpy(keras.random.uniform((3,)))
-    keras.utils.set_random_seed(3)
-    check_dense_forward(forward_solution)
-    got = keras.ops.convert_to_numpy(keras.random.uniform((3,)))
-    np.testing.assert_array_equal(got, expected)
-
-
-def widest_within(budget, n_in, n_out):
-    """Solve (n_in + 1)·n + (n + 1)·n_out <= budget for the largest n."""
-    return (budget - n_out) // (n_in + 1 + n_out)
-
-
-@pytest.mark.parametrize(("n_in", "n_out", "budget"), [(784, 10, 50_000), (3, 2, 40)])
-def test_budget_check_passes_the_widest_layer_only(n_in, n_out, budget, capsys):
-    best = widest_within(budget, n_in, n_out)
-    assert dense_model([n_in, best, n_out]).count_params() <= budget
-    assert dense_model([n_in, best + 1, n_out]).count_params() > budget
-    assert check_max_hidden_units(best, n_in, n_out, budget)
-    assert verdict(capsys).startswith("✅")
-    assert not check_max_hidden_units(best + 1, n_in, n_out, budget)
-    assert "more than" in verdict(capsys)
-    assert not check_max_hidden_units(best - 1, n_in, n_out, budget)
-    assert "afford more" in verdict(capsys)
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (None, "still None"),
-        ("62", "whole number"),
-        (True, "whole number"),
-        (62.5, "whole number"),
-        (0, "at least 1"),
-        ([62], "whole number"),
-    ],
-)
-def test_budget_check_survives_odd_answers(answer, hint, capsys):
-    assert not check_max_hidden_units(answer)
-    out = verdict(capsys)
-    assert out.startswith("❌") and hint in out
-
-
-def momentum_keras_style(theta, velocity, grad, lr, momentum):
-    velocity = momentum * velocity - lr * grad
-    return theta + velocity, velocity
-
-
-def momentum_torch_style(theta, velocity, grad, lr, momentum):
-    velocity = momentum * velocity + grad
-    return theta - lr * velocity, velocity
-
-
-def test_momentum_check_matches_keras_and_accepts_both_conventions(capsys):
-    assert check_momentum_step(momentum_keras_style)
-    assert check_momentum_step(momentum_torch_style)
-    assert verdict(capsys).count("✅") == 2
-
-
-def test_momentum_check_agrees_with_a_keras_optimizer_run():
-    """The convention the check accepts is the one keras.optimizers.SGD applies."""
-    theta = keras.Variable(np.array([1.0, -1.0], dtype="float32"))
-    optimizer = keras.optimizers.SGD(learning_rate=0.05, momentum=0.8)
-    mine, velocity = np.array([1.0, -1.0]), np.zeros(2)
-    for _ in range(4):
-        grad = np.array([2.0, 6.0]) * mine
-        optimizer.apply_gradients([(grad.astype("float32"), theta)])
-        mine, velocity = momentum_keras_style(mine, velocity, grad, 0.05, 0.8)
-    np.testing.assert_allclose(theta.numpy(), mine, rtol=1e-5)
-
-
-@pytest.mark.parametrize(
-    ("step", "hint"),
-    [
-        (lambda t, v, g, lr, m: (t - lr * g, v), "plain gradient descent"),
-        (lambda t, v, g, lr, m: (t + lr * g, v), "went uphill"),
-        (lambda t, v, g, lr, m: (t, v), "velocity = momentum"),
-        (lambda t, v, g, lr, m: None, "expected a pair"),
-        (lambda t, v, g, lr, m: t, "expected a pair"),
-        (lambda t, v, g, lr, m: (np.zeros(3), v), "failed: ValueError"),
-        (lambda t, v, g, lr, m: 1 / 0, "ZeroDivisionError"),
-    ],
-)
-def test_momentum_check_names_the_mistake(step, hint, capsys):
-    assert not check_momentum_step(step)
-    out = verdict(capsys)
-    assert out.startswith("❌") and hint in out
-
-
-def gradient_descent_final_loss(x, y, lr, n_steps=300):
-    theta = np.zeros(2)
-    for _ in range(n_steps):
-        residual = theta[0] * x + theta[1] - y
-        theta = theta - lr * np.array(
-            [2 * np.mean(residual * x), 2 * np.mean(residual)]
-        )
-    return np.mean((theta[0] * x + theta[1] - y) ** 2)
-
-
-def test_divergence_check_accepts_the_rate_where_descent_starts_to_diverge(capsys):
-    rng = np.random.default_rng(0)
-    x = rng.normal(1.0, 1.0, 50)
-    y = 2 * x + 1 + rng.normal(0, 0.1, 50)
-    design = np.c_[x, np.ones_like(x)]
-    lr_max = 2 / np.linalg.eigvalsh(2 / len(x) * design.T @ design).max()
-    # The reference nobody here wrote: descent itself converges just below
-    # lr_max and blows up just above it.
-    assert gradient_descent_final_loss(x, y, 0.97 * lr_max) < 1.0
-    assert gradient_descent_final_loss(x, y, 1.03 * lr_max) > 1e3
-    assert check_divergence_learning_rate(lr_max, x)
-    assert check_divergence_learning_rate(np.float32(lr_max), x)
-    assert verdict(capsys).count("✅") == 2
-    slips = {lr_max / 2: "not 1 / λ_max", 2 * lr_max: "factor 2", 0.1: "eigvalsh"}
-    for answer, hint in slips.items():
-        assert not check_divergence_learning_rate(answer, x)
-        assert hint in verdict(capsys)
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [(None, "still None"), ("0.3", "one number"), ([0.3, 0.4], "one number")],
-)
-def test_divergence_check_survives_odd_answers(answer, hint, capsys):
-    assert not check_divergence_learning_rate(answer, np.linspace(0, 2, 20))
-    out = verdict(capsys)
-    assert out.startswith("❌") and hint in out
-
-
 def test_paths_on_one_axes_take_successive_cycle_colours():
     ax = plot_loss_contours(bowl, (-2, 3), (-2, 1), colorbar=False)
     plot_descent_path([[0, 0], [1, 1]], ax=ax)
@@ -345,3 +165,10 @@ def test_paths_on_one_axes_take_successive_cycle_colours():
     first, second = ax.get_lines()[0], ax.get_lines()[3]
     assert [first.get_color(), second.get_color()] == cycle[:2]
     assert ax.get_lines()[5].get_color() == second.get_color()  # its end marker
+
+
+def test_dense_stack_param_count_matches_the_formula():
+    assert dense_stack_param_count((784, 128, 10)) == 784 * 128 + 128 + 128 * 10 + 10
+    assert dense_stack_param_count((3, 5, 1), use_bias=False) == 3 * 5 + 5 * 1
+    with pytest.raises(ValueError, match="input width"):
+        dense_stack_param_count((784,))

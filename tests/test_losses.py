@@ -1,5 +1,5 @@
 """Tests for utils.losses: NumPy softmax/sigmoid and cross-entropies against Keras,
-Table 4.1 and its lookup, the probability bar chart, and the exercise checks."""
+Table 4.1 and its lookup, the probability bar chart (checks: tests/checks/)."""
 
 import warnings
 
@@ -7,17 +7,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from course.checks.losses import (  # noqa: E402
-    check_cross_entropy_from_logits,
-    check_cross_entropy_value,
-    check_output_layer,
-)
-from course.losses import (  # noqa: E402
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from course.losses import (
     CROSS_ENTROPY_EPSILON,
     OUTPUT_LAYER_TABLE,
     binary_cross_entropy,
@@ -406,174 +400,3 @@ def test_plot_class_probabilities_bad_input():
         plot_class_probabilities([1.5, -0.5], ["a", "b"])
     with pytest.raises(ValueError, match="true_class"):
         plot_class_probabilities([0.5, 0.5], ["a", "b"], true_class=2)
-
-
-# --------------------------------------------------------------------------
-# Exercise checks
-# --------------------------------------------------------------------------
-
-
-def test_check_cross_entropy_value_right_answer(capsys):
-    answer = -np.log(stable_softmax(LECTURE_SCORES)[1])
-    assert check_cross_entropy_value(answer, LECTURE_SCORES, true_class=1)
-    assert "✅" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (None, "replace None"),
-        (np.log(stable_softmax(LECTURE_SCORES)[1]), "minus sign"),
-        (-np.log(stable_softmax(LECTURE_SCORES)[2]), "another class"),
-        (-np.log(stable_sigmoid(LECTURE_SCORES)[1]), "sigmoid"),
-        (-np.log(0.14), "unrounded"),
-        (7.0, "−log(softmax(scores)[1])"),
-        ("1.98", "one number"),
-        (np.array([1.0, 2.0]), "one number"),
-        (np.nan, "one number"),
-    ],
-)
-def test_check_cross_entropy_value_wrong_answers(capsys, answer, hint):
-    assert not check_cross_entropy_value(answer, LECTURE_SCORES, true_class=1)
-    out = capsys.readouterr().out
-    assert "❌" in out and hint in out
-
-
-def _good_ce(labels, scores):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return -log_p[np.arange(len(labels)), labels]
-
-
-def test_check_cross_entropy_from_logits_accepts_a_stable_function(capsys):
-    assert check_cross_entropy_from_logits(_good_ce)
-    assert "✅" in capsys.readouterr().out
-    assert check_cross_entropy_from_logits(lambda y, z: list(_good_ce(y, z)))
-
-
-def _naive_ce(labels, scores):
-    p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    return -np.log(p[np.arange(len(labels)), labels])
-
-
-def _log_of_probability(labels, scores):
-    return -np.log(stable_softmax(scores)[np.arange(len(labels)), labels])
-
-
-def _raises(labels, scores):
-    raise IndexError("oops")
-
-
-@pytest.mark.parametrize(
-    ("fn", "hint"),
-    [
-        (_naive_ce, "subtract each row's maximum"),
-        (_log_of_probability, "log-softmax directly"),
-        (lambda y, z: None, "returned None"),
-        (_raises, "raised IndexError: oops"),
-        (lambda y, z: _good_ce(y, z).mean(), "one loss per sample"),
-        (lambda y, z: -_good_ce(y, z), "sign"),
-        (lambda y, z: _good_ce(y, z) + 1, "expected −log softmax"),
-        (lambda y, z: "loss", "array of losses"),
-        (lambda y, z: np.full(len(y), np.inf), "NaN or inf"),
-        (None, "expected a function"),
-    ],
-)
-def test_check_cross_entropy_from_logits_wrong_functions(capsys, fn, hint):
-    assert not check_cross_entropy_from_logits(fn)
-    out = capsys.readouterr().out
-    assert "❌" in out and hint in out
-
-
-def _model(units, activation, loss=None, n_inputs=3):
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(n_inputs,)),
-            keras.layers.Dense(units, activation=activation),
-        ]
-    )
-    if loss is not None:
-        model.compile(loss=loss)
-    return model
-
-
-@pytest.mark.parametrize(
-    ("problem_type", "units", "activation", "loss"),
-    [
-        ("binary", 1, "sigmoid", "binary_crossentropy"),
-        ("binary", 1, None, keras.losses.BinaryCrossentropy(from_logits=True)),
-        ("multiclass", 4, "softmax", "categorical_crossentropy"),
-        ("multiclass", 4, "softmax", keras.losses.SparseCategoricalCrossentropy()),
-        (
-            "multiclass",
-            4,
-            "linear",
-            keras.losses.CategoricalCrossentropy(from_logits=True),
-        ),
-        ("multilabel", 5, "sigmoid", "binary_crossentropy"),
-        ("regression", 1, None, "mse"),
-        ("regression", 2, None, keras.losses.MeanSquaredError()),
-        ("regression_0_1", 1, "sigmoid", "mean_squared_error"),
-        ("regression_0_1", 1, "sigmoid", "binary_crossentropy"),
-    ],
-)
-def test_check_output_layer_accepts_table_pairings(
-    capsys, problem_type, units, activation, loss
-):
-    model = _model(units, activation, loss)
-    assert check_output_layer(model, problem_type, n_outputs=units)
-    assert "✅" in capsys.readouterr().out
-
-
-def test_check_output_layer_accepts_a_separate_softmax_layer(capsys):
-    model = keras.Sequential(
-        [keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.Softmax()]
-    )
-    model.compile(loss="categorical_crossentropy")
-    assert check_output_layer(model, "multiclass", n_outputs=4)
-
-
-@pytest.mark.parametrize(
-    ("problem_type", "units", "activation", "loss", "n_outputs", "hint"),
-    [
-        ("binary", 1, "softmax", "binary_crossentropy", 1, "always 1.0"),
-        ("binary", 1, "softmax", "categorical_crossentropy", 1, "always 1.0"),
-        ("multilabel", 5, "softmax", "binary_crossentropy", 5, "compete"),
-        ("multiclass", 4, "sigmoid", "categorical_crossentropy", 4, "sum to 1"),
-        ("multiclass", 4, None, "categorical_crossentropy", 4, "from_logits=True"),
-        ("multiclass", 4, "softmax", "binary_crossentropy", 4, "Table 4.1"),
-        (
-            "multilabel", 5, "sigmoid",
-            keras.losses.BinaryCrossentropy(from_logits=True), 5, "twice",
-        ),
-        ("regression", 1, "relu", "mse", 1, "'linear'"),
-        ("regression", 1, None, "mse", 2, "1 output(s); expected 2"),
-        ("binary", 1, "sigmoid", "mse", 1, "binary_crossentropy"),
-    ],
-)  # fmt: skip
-def test_check_output_layer_wrong_pairings(
-    capsys, problem_type, units, activation, loss, n_outputs, hint
-):
-    model = _model(units, activation, loss)
-    assert not check_output_layer(model, problem_type, n_outputs=n_outputs)
-    out = capsys.readouterr().out
-    assert "❌" in out and hint in out
-
-
-@pytest.mark.parametrize(
-    ("model", "hint"),
-    [
-        (None, "got NoneType"),
-        ("a model", "got str"),
-        (_model(1, "sigmoid"), "compile the model"),
-    ],
-)
-def test_check_output_layer_does_not_crash_on_non_models(capsys, model, hint):
-    assert not check_output_layer(model, "binary", n_outputs=1)
-    out = capsys.readouterr().out
-    assert "❌" in out and hint in out
-
-
-def test_check_output_layer_unknown_problem_type_is_a_programming_error():
-    with pytest.raises(ValueError, match="unknown problem type"):
-        check_output_layer(_model(1, "sigmoid", "mse"), "ranking", n_outputs=1)

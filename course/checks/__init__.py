@@ -10,10 +10,12 @@
 | 06 matrices and gradient descent | ``course.checks.matrices`` |
 | 07 the hands-on Fashion-MNIST network | ``course.checks.fashion_mnist`` |
 
-``course.checks.core`` is how every check reports (``ExerciseCheck``,
-``CheckResult``). A notebook writes ``from course import checks`` and then, for
-example, ``checks.neuron.check_threshold_gate(...)``. Each module is imported on
-first use, so a notebook loads only its own checks.
+``course.checks.core`` is how every check is written and reports
+(``exercise_check``, ``ExerciseCheck``, ``CheckResult``), calls the student's
+function (``call_student``) and reads an answer (``as_number``,
+``as_whole_number``, ``as_array``). A notebook writes ``from course import
+checks`` and then, for example, ``checks.neuron.check_threshold_gate(...)``.
+Each module is imported on first use, so a notebook loads only its own checks.
 """
 
 import importlib

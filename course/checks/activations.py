@@ -9,7 +9,7 @@ import numpy as np
 
 from course import activations
 
-from .core import CheckResult, ExerciseCheck
+from .core import CheckResult, ExerciseCheck, as_array, call_student, exercise_check
 
 __all__ = [
     "check_activation_derivative",
@@ -19,76 +19,55 @@ __all__ = [
 ]
 
 
-def _check_inputs() -> np.ndarray:
+def _test_inputs() -> np.ndarray:
     """Inputs for the checks: a fine grid (no point exactly at a kink) + extremes."""
-    return np.concatenate([[-1e4, -800.0, -50.0], np.linspace(-8, 8, 400),
-                           [50.0, 800.0, 1e4]])  # fmt: skip
+    grid = np.linspace(-8, 8, 400)
+    return np.concatenate([[-1e4, -800.0, -50.0], grid, [50.0, 800.0, 1e4]])
 
 
 _STABILITY_HINT = (
     "np.exp overflowed for a large |z|. np.where evaluates BOTH branches, so "
     "clip the argument first, e.g. np.expm1(np.minimum(z, 0))."
 )
+# Only an overflow becomes a hint: 0/0 inside an np.where branch is harmless.
+_OVERFLOW_ONLY = {"over": "warn", "divide": "ignore", "invalid": "ignore"}
 
 
-def _call_quietly(check, fn, z, what):
-    """Call fn(z), noting exceptions and overflow in ``check``; False if it raised."""
-    if not callable(fn):
-        return check.fail(f"expected a function for {what}; got {type(fn).__name__}")
-    with (
-        warnings.catch_warnings(record=True) as caught,
-        np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"),
-    ):
-        warnings.simplefilter("always")
-        try:
-            out = fn(z.copy())
-        except Exception as exc:  # a student's bug must not stop "Run all"
-            return check.fail(f"{what} raised {type(exc).__name__}: {exc}")
-    numeric = [w for w in caught if "overflow" in str(w.message)]
-    if numeric:
-        check.fail(_STABILITY_HINT)
-    return out
-
-
-def _compare_elementwise(check, out, expected, z, what) -> bool:
-    if out is None:
-        return check.fail(f"{what} returned None: did you forget `return`?")
-    try:
-        out = np.asarray(out, dtype=np.float64)
-    except (TypeError, ValueError):
-        return check.fail(f"{what} must return numbers; got {type(out).__name__}")
-    if out.shape != expected.shape:
-        return check.fail(
-            f"{what} returned shape {out.shape} for an input of shape {z.shape}: "
-            "apply the function element-wise (use np.where / np.maximum, not if)"
-        )
-    bad = ~np.isclose(out, expected, rtol=1e-6, atol=1e-8)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        return check.fail(
-            f"{np.count_nonzero(bad)} of {len(z)} values are off; e.g. at "
-            f"z = {z[i]:g} you return {out[i]:.6g} but {what} is {expected[i]:.6g}"
-        )
-    return True
-
-
-def _check_elementwise(fn, name, params, use_derivative) -> CheckResult:
+@exercise_check("activation")
+def _elementwise_check(
+    check: ExerciseCheck, fn, name: str, params: dict, use_derivative: bool
+) -> str:
+    """Compare ``fn`` with the gallery's function (or derivative) ``name``."""
+    z = _test_inputs()
     try:
         spec = activations.get_activation_spec(name)
         reference = spec.derivative if use_derivative else spec.function
-        z = _check_inputs()
         expected = reference(z, **params)
     except (TypeError, ValueError) as exc:  # the notebook's own call is wrong
-        check = ExerciseCheck(f"check of {name!r}")
-        check.fail(str(exc))
-        return check.verdict()
+        check.name = f"check of {name!r}"
+        check.stop(str(exc))
     what = f"{spec.label}′" if use_derivative else spec.label
-    check = ExerciseCheck(what)
-    out = _call_quietly(check, fn, z, what)
-    if out is not False:
-        _compare_elementwise(check, out, expected, z, what)
-    return check.verdict(f"matches the reference on {len(z)} inputs in "
-                         "[-1e4, 1e4], with no overflow")  # fmt: skip
+    check.name = what
+    out = call_student(
+        check, fn, z.copy(), errstate=_OVERFLOW_ONLY, numeric_hint=_STABILITY_HINT
+    )
+    check.stop_if_failed()
+    out = as_array(
+        check,
+        out,
+        f"{what} of z",
+        z.shape,
+        shape_hint="Apply the function element-wise (np.where / np.maximum, not if).",
+    )
+    check.stop_if_failed()
+    bad = ~np.isclose(out, expected, rtol=1e-6, atol=1e-8)
+    i = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+    check.require(
+        not bad.any(),
+        f"{np.count_nonzero(bad)} of {len(z)} values are off; e.g. at "
+        f"z = {z[i]:g} you return {out[i]:.6g} but {what} is {expected[i]:.6g}",
+    )
+    return f"matches the reference on {len(z)} inputs in [-1e4, 1e4], with no overflow"
 
 
 def check_activation_function(fn: Callable, name: str, **params) -> CheckResult:
@@ -98,7 +77,7 @@ def check_activation_function(fn: Callable, name: str, **params) -> CheckResult:
     overflow); ``params`` (e.g. ``alpha=1.0``) go to the reference only.
     Prints ✅ or ❌ with a hint; the result is truthy when it matched.
     """
-    return _check_elementwise(fn, name, params, use_derivative=False)
+    return _elementwise_check(fn, name, params, use_derivative=False)
 
 
 def check_activation_derivative(fn: Callable, name: str, **params) -> CheckResult:
@@ -106,24 +85,21 @@ def check_activation_derivative(fn: Callable, name: str, **params) -> CheckResul
 
     Same inputs as :func:`check_activation_function`; prints ✅/❌ with a hint.
     """
-    return _check_elementwise(fn, name, params, use_derivative=True)
+    return _elementwise_check(fn, name, params, use_derivative=True)
 
 
-def _xor_problem(W1, b1, W2, b2):
-    """Return W1, b1, W2, b2 as float arrays of matching shapes, or an error text."""
-    try:
-        arrays = [np.asarray(a, dtype=np.float64) for a in (W1, b1, W2, b2)]
-    except (TypeError, ValueError):
-        return "W1, b1, W2 and b2 must be numbers, lists or arrays (None is not)"
-    w1, c1, w2, c2 = arrays
-    if w1.ndim != 2 or w1.shape[0] != 2:
-        return f"W1 must have shape (2, n_hidden); got {w1.shape}"
+def _require_xor_shapes(check: ExerciseCheck, w1, c1, w2, c2):
+    """W1 (2, k), b1 (k,), W2 (k, 1) and b2 (1,) as arrays; ends the check if not."""
+    check.require(
+        w1.ndim == 2 and w1.shape[0] == 2,
+        f"W1 must have shape (2, n_hidden); got {w1.shape}",
+    )
     k = w1.shape[1]
-    if c1.shape != (k,) or w2.reshape(-1).shape != (k,) or c2.size != 1:
-        return (
-            f"with W1 of shape (2, {k}), expected b1 ({k},), W2 ({k}, 1) and b2 "
-            f"(1,); got {c1.shape}, {w2.shape}, {c2.shape}"
-        )
+    check.require(
+        c1.shape == (k,) and w2.size == k and c2.size == 1,
+        f"with W1 of shape (2, {k}), expected b1 ({k},), W2 ({k}, 1) and b2 "
+        f"(1,); got {c1.shape}, {w2.shape}, {c2.shape}",
+    )
     return w1, c1, w2.reshape(k, 1), c2.reshape(1)
 
 
@@ -133,21 +109,17 @@ _XOR_HINT = (
 )
 
 
-def check_xor_relu_weights(W1, b1, W2, b2) -> CheckResult:
+@exercise_check("XOR with ReLU")
+def check_xor_relu_weights(check: ExerciseCheck, W1, b1, W2, b2) -> str:
     """Check hand-picked weights of a 2-n-1 ReLU network that must compute XOR.
 
     The network is ``relu(x @ W1 + b1) @ W2 + b2`` with a linear output; an
     output above 0.5 means class 1. Prints ✅/❌ with a hint.
     """
-    check = ExerciseCheck("XOR with ReLU")
-    if any(a is None for a in (W1, b1, W2, b2)):
-        check.fail("replace every None (W1, b1, W2, b2) with numbers")
-        return check.verdict()
-    parsed = _xor_problem(W1, b1, W2, b2)
-    if isinstance(parsed, str):
-        check.fail(parsed)
-        return check.verdict()
-    w1, c1, w2, c2 = parsed
+    answers = zip((W1, b1, W2, b2), ("W1", "b1", "W2", "b2"), strict=True)
+    arrays = [as_array(check, answer, name) for answer, name in answers]
+    check.stop_if_failed()
+    w1, c1, w2, c2 = _require_xor_shapes(check, *arrays)
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     target = np.logical_xor(x[:, 0], x[:, 1])
     with np.errstate(all="ignore"):
@@ -155,13 +127,15 @@ def check_xor_relu_weights(W1, b1, W2, b2) -> CheckResult:
         linear = ((x @ w1 + c1) @ w2 + c2).ravel()
     for xi, yi, ti in zip(x, out, target, strict=True):
         if not np.isfinite(yi) or (yi > 0.5) != ti:
-            check.fail(f"x = {xi.astype(int).tolist()}: output {yi:.3g} but XOR is "
-                       f"{int(ti)} (need {'> 0.5' if ti else '<= 0.5'})")  # fmt: skip
-    if check.problems:
-        check.fail(_XOR_HINT)
+            need = "> 0.5" if ti else "<= 0.5"
+            check.fail(
+                f"x = {xi.astype(int).tolist()}: output {yi:.3g} but XOR is "
+                f"{int(ti)} (need {need})"
+            )
+    check.require(not check.problems, _XOR_HINT)
     linear_ok = np.array_equal(linear > 0.5, target)
     note = "" if linear_ok else " (the same weights without ReLU do not)"
-    return check.verdict(f"outputs {np.round(out, 3).tolist()} compute XOR{note}")
+    return f"outputs {np.round(out, 3).tolist()} compute XOR{note}"
 
 
 # Each output task: the scores fed in (one output unit or three), a test of the
@@ -216,7 +190,10 @@ def _output_activation_problem(task: str, choice) -> str | None:
     return f"{task}: {choice!r} does not fit — {hint}{extra}"
 
 
-def check_output_activations(choices: Mapping[str, str | None]) -> CheckResult:
+@exercise_check("output activations", success="every output layer fits its task")
+def check_output_activations(
+    check: ExerciseCheck, choices: Mapping[str, str | None]
+) -> None:
     """Check the output-layer activation chosen for each of four tasks.
 
     Args:
@@ -228,12 +205,10 @@ def check_output_activations(choices: Mapping[str, str | None]) -> CheckResult:
     and its outputs are tested against what the task needs, so every fitting
     activation passes. Prints ✅/❌ with a hint.
     """
-    check = ExerciseCheck("output activations")
-    if not isinstance(choices, Mapping):
-        check.fail(
-            f"expected a dict of task -> activation; got {type(choices).__name__}"
-        )
-        return check.verdict()
+    check.require(
+        isinstance(choices, Mapping),
+        f"expected a dict of task -> activation; got {type(choices).__name__}",
+    )
     missing = [task for task in _OUTPUT_TASKS if task not in choices]
     if missing:
         check.fail(
@@ -244,4 +219,3 @@ def check_output_activations(choices: Mapping[str, str | None]) -> CheckResult:
             problem = _output_activation_problem(task, choices[task])
             if problem:
                 check.fail(problem)
-    return check.verdict("every output layer fits its task")

@@ -9,7 +9,7 @@ import numpy as np
 
 from course.activations import np_sigmoid
 
-from .core import CheckResult, ExerciseCheck, _as_float_array, _call_student
+from .core import ExerciseCheck, as_array, call_student, exercise_check
 
 __all__ = [
     "check_sigmoid_boundary_line",
@@ -18,14 +18,18 @@ __all__ = [
 ]
 
 
-def check_sigmoid_derivative(sigmoid_derivative: Callable) -> CheckResult:
+@exercise_check(
+    "sigmoid_derivative", success="σ'(z) = σ(z)(1 − σ(z)), largest (0.25) at z = 0"
+)
+def check_sigmoid_derivative(check: ExerciseCheck, sigmoid_derivative: Callable):
     """Check ``sigmoid_derivative(z)`` returns σ'(z) = σ(z)(1 − σ(z)) elementwise."""
-    check = ExerciseCheck("sigmoid_derivative")
     z = np.linspace(-6.0, 6.0, 25)
     want = np_sigmoid(z) * (1.0 - np_sigmoid(z))
-    got = _call_student(check, sigmoid_derivative, z.copy())
-    got = None if got is None else _as_float_array(check, got, "the output", z.shape)
-    if got is not None and not np.allclose(got, want, atol=1e-6):
+    got = call_student(check, sigmoid_derivative, z.copy())
+    check.stop_if_failed()
+    got = as_array(check, got, "the output", z.shape)
+    check.stop_if_failed()
+    if not np.allclose(got, want, atol=1e-6):
         worst = int(np.argmax(np.abs(got - want)))
         hint = (
             "That is σ itself; its slope is σ(z)(1 − σ(z))."
@@ -36,53 +40,51 @@ def check_sigmoid_derivative(sigmoid_derivative: Callable) -> CheckResult:
             f"at z = {z[worst]:.1f} you returned {got[worst]:.4f}, "
             f"expected {want[worst]:.4f}. {hint}"
         )
-    return check.verdict("σ'(z) = σ(z)(1 − σ(z)), largest (0.25) at z = 0")
 
 
-def check_sigmoid_boundary_line(boundary_x2: Callable) -> CheckResult:
+@exercise_check(
+    "boundary_x2", success="σ(w·x + b) = 0.5 on your line: it is the decision boundary"
+)
+def check_sigmoid_boundary_line(check: ExerciseCheck, boundary_x2: Callable):
     """Check ``boundary_x2(x1, w, b)``: the x2 where a 2-input sigmoid neuron gives 0.5.
 
     The reference is the definition itself: σ(w1·x1 + w2·x2 + b) must equal 0.5
     at every returned point, for several random neurons.
     """
-    check = ExerciseCheck("boundary_x2")
     rng = np.random.default_rng(2)
     x1 = np.linspace(-3.0, 3.0, 7)
     for _ in range(3):
         w, b = rng.uniform(0.5, 2.0, 2) * rng.choice([-1, 1], 2), rng.normal()
-        got = _call_student(check, boundary_x2, x1.copy(), w.copy(), b)
-        got = None if got is None else _as_float_array(check, got, "x2", x1.shape)
-        if got is None:
-            break
+        got = call_student(check, boundary_x2, x1.copy(), w.copy(), b)
+        check.stop_if_failed()
+        got = as_array(check, got, "x2", x1.shape)
+        check.stop_if_failed()
         p = np_sigmoid(w[0] * x1 + w[1] * got + b)
-        if not np.allclose(p, 0.5, atol=1e-6):
-            i = int(np.argmax(np.abs(p - 0.5)))
-            check.fail(
-                f"with w = {np.round(w, 2)}, b = {b:.2f} the neuron gives "
-                f"{p[i]:.3f} (not 0.5) at (x1, x2) = ({x1[i]:.1f}, "
-                f"{got[i]:.2f}). Hint: σ(z) = 0.5 exactly when z = 0; "
-                f"solve w1·x1 + w2·x2 + b = 0 for x2."
-            )
-            break
-    return check.verdict("σ(w·x + b) = 0.5 on your line: it is the decision boundary")
+        i = int(np.argmax(np.abs(p - 0.5)))
+        check.require(
+            np.allclose(p, 0.5, atol=1e-6),
+            f"with w = {np.round(w, 2)}, b = {b:.2f} the neuron gives "
+            f"{p[i]:.3f} (not 0.5) at (x1, x2) = ({x1[i]:.1f}, "
+            f"{got[i]:.2f}). Hint: σ(z) = 0.5 exactly when z = 0; "
+            f"solve w1·x1 + w2·x2 + b = 0 for x2.",
+        )
 
 
+@exercise_check("XOR network")
 def check_xor_network(
-    hidden_weights, hidden_bias, output_weights, output_bias
-) -> CheckResult:
+    check: ExerciseCheck, hidden_weights, hidden_bias, output_weights, output_bias
+) -> str:
     """Check hand-set weights of a 2-2-1 sigmoid network that should compute XOR.
 
     The network is ``σ(σ(x @ hidden_weights + hidden_bias) @ output_weights +
     output_bias)`` (Keras' layout: kernels are inputs × units); an output above
     0.5 counts as 1.
     """
-    check = ExerciseCheck("XOR network")
-    w_h = _as_float_array(check, hidden_weights, "hidden_weights", (2, 2))
-    b_h = _as_float_array(check, hidden_bias, "hidden_bias", (2,))
-    w_o = _as_float_array(check, output_weights, "output_weights", (2,))
-    b_o = _as_float_array(check, output_bias, "output_bias", ())
-    if any(a is None for a in (w_h, b_h, w_o, b_o)):
-        return check.verdict()
+    w_h = as_array(check, hidden_weights, "hidden_weights", (2, 2))
+    b_h = as_array(check, hidden_bias, "hidden_bias", (2,))
+    w_o = as_array(check, output_weights, "output_weights", (2,))
+    b_o = as_array(check, output_bias, "output_bias", ())
+    check.stop_if_failed()
     x = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
     out = np_sigmoid(np_sigmoid(x @ w_h + b_h) @ w_o + b_o)
     want = np.logical_xor(x[:, 0], x[:, 1]).astype(int)
@@ -91,11 +93,11 @@ def check_xor_network(
         for xi, o, t in zip(x, out, want, strict=True)
         if int(o > 0.5) != t
     ]
-    if wrong:
-        check.fail(
-            "wrong outputs: " + "; ".join(wrong) + ". Hint: let one hidden "
-            "neuron compute OR and the other AND (or NAND), then combine "
-            "them; weights of about ±10 make σ behave like a step."
-        )
+    check.require(
+        not wrong,
+        "wrong outputs: " + "; ".join(wrong) + ". Hint: let one hidden "
+        "neuron compute OR and the other AND (or NAND), then combine "
+        "them; weights of about ±10 make σ behave like a step.",
+    )
     outputs = ", ".join(f"{o:.2f}" for o in out)
-    return check.verdict(f"outputs {outputs} for (0,0), (0,1), (1,0), (1,1)")
+    return f"outputs {outputs} for (0,0), (0,1), (1,0), (1,1)"

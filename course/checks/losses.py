@@ -7,8 +7,9 @@ from collections.abc import Callable
 import numpy as np
 
 from course import losses
+from course.activations import np_sigmoid
 
-from .core import CheckResult, ExerciseCheck
+from .core import ExerciseCheck, as_array, as_number, call_student, exercise_check
 
 __all__ = [
     "check_cross_entropy_from_logits",
@@ -17,40 +18,19 @@ __all__ = [
 ]
 
 
-def _as_number(answer) -> float | None:
-    """``answer`` as a float if it is one real number, else None."""
-    if isinstance(answer, bool | str | bytes) or answer is None:
-        return None
-    try:
-        value = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return float(value) if value.size == 1 and np.isfinite(value).all() else None
-
-
-def check_cross_entropy_value(answer, scores, true_class: int) -> CheckResult:
+@exercise_check("cross-entropy value")
+def check_cross_entropy_value(check: ExerciseCheck, answer, scores, true_class: int):
     """Check one sample's categorical cross-entropy computed from its scores."""
-    check = ExerciseCheck("cross-entropy value")
     probabilities = losses.stable_softmax(scores)
     expected = -np.log(probabilities[true_class])
-    value = _as_number(answer)
-    if answer is None:
-        check.fail("answer is None: replace None with your computed loss")
-        return check.verdict()
-    if value is None:
-        check.fail(
-            f"expected one number, got {type(answer).__name__}; "
-            "cross-entropy of one sample is a single value"
-        )
-        return check.verdict()
+    value = as_number(check, answer, "answer")
+    check.stop_if_failed()
     if np.isclose(value, expected, atol=1e-3):
-        return check.verdict(f"loss = {value:.3f}")
+        return f"loss = {value:.3f}"
     others = [-np.log(p) for p in probabilities]
     if value < 0:
         check.fail("cross-entropy is never negative: did you forget the minus sign?")
-    elif np.isclose(
-        value, -np.log(losses.stable_sigmoid(scores)[true_class]), atol=1e-3
-    ):
+    elif np.isclose(value, -np.log(np_sigmoid(scores)[true_class]), atol=1e-3):
         check.fail("that uses the sigmoid; a single-label loss uses the softmax")
     elif any(np.isclose(value, other, atol=1e-3) for other in others):
         check.fail(f"that is −log of another class; the true class is {true_class}")
@@ -58,81 +38,74 @@ def check_cross_entropy_value(answer, scores, true_class: int) -> CheckResult:
         check.fail("close: use the unrounded softmax probabilities")
     else:
         check.fail(f"expected −log(softmax(scores)[{true_class}])")
-    return check.verdict()
+    return None
 
 
-def _run_loss_function(fn: Callable, labels, scores, check) -> np.ndarray | None:
-    """Call the student's function; record what went wrong and return None."""
-    try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            result = fn(labels.copy(), scores.copy())
-    except FloatingPointError as exc:
-        fix = (
-            "a probability rounded to 0 and log(0) = −inf: take the log-softmax "
-            "directly, z − max(z) − log Σ exp(z − max(z))"
-            if "log" in str(exc) or "divide" in str(exc)
-            else "subtract each row's maximum score before np.exp (log-sum-exp)"
-        )
-        check.fail(f"NumPy reported '{exc}' for scores like ±1000: {fix}")
-        return None
-    except Exception as exc:  # a student's bug must not stop "Run all"
-        check.fail(f"your function raised {type(exc).__name__}: {exc}")
-        return None
-    if result is None:
-        check.fail("your function returned None: did you forget `return`?")
-        return None
-    try:
-        return np.asarray(result, dtype=np.float64)
-    except (TypeError, ValueError):
-        check.fail(f"expected an array of losses, got {type(result).__name__}")
-        return None
+def _stability_hint(message: str) -> str:
+    """What to change when NumPy reported ``message`` for scores like ±1000."""
+    fix = (
+        "a probability rounded to 0 and log(0) = −inf: take the log-softmax "
+        "directly, z − max(z) − log Σ exp(z − max(z))"
+        if "log" in message or "divide" in message
+        else "subtract each row's maximum score before np.exp (log-sum-exp)"
+    )
+    return f"NumPy reported '{message}' for scores like ±1000: {fix}"
 
 
-def check_cross_entropy_from_logits(fn: Callable) -> CheckResult:
-    """Check ``fn(labels, scores)``: per-sample cross-entropy straight from scores.
+_STRICT = {"over": "raise", "invalid": "raise", "divide": "raise"}
 
-    Tested on random scores and on extreme ones (±1000) against
-    :func:`losses.sparse_categorical_cross_entropy` with ``from_logits=True``.
-    """
-    check = ExerciseCheck("cross-entropy from scores")
-    if not callable(fn):
-        check.fail(f"expected a function, got {type(fn).__name__}")
-        return check.verdict()
+
+def _cross_entropy_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(0)
-    cases = {
+    return {
         "random scores": (rng.integers(0, 4, 6), rng.normal(0, 2, (6, 4))),
         "extreme scores": (
             np.array([0, 2, 1]),
             np.array([[1000.0, 0, -1000], [1000, 0, -1000], [0, 0, 0]]),
         ),
     }
-    for case, (labels, scores) in cases.items():
+
+
+@exercise_check(
+    "cross-entropy from scores",
+    success="matches Keras-style from_logits=True, even for ±1000",
+)
+def check_cross_entropy_from_logits(check: ExerciseCheck, fn: Callable) -> None:
+    """Check ``fn(labels, scores)``: per-sample cross-entropy straight from scores.
+
+    Tested on random scores and on extreme ones (±1000) against
+    :func:`losses.sparse_categorical_cross_entropy` with ``from_logits=True``.
+    """
+    for case, (labels, scores) in _cross_entropy_cases().items():
         expected = losses.sparse_categorical_cross_entropy(
             labels, scores, from_logits=True
         )
-        result = _run_loss_function(fn, labels, scores, check)
-        if result is None:
-            break
-        if result.shape != expected.shape:
-            check.fail(
-                f"{case}: expected one loss per sample, shape {expected.shape}; "
-                f"got shape {result.shape} (sum over classes only, axis=-1)"
-            )
-        elif not np.all(np.isfinite(result)):
-            check.fail(
-                f"{case}: got NaN or inf; subtract each row's max score before "
-                "np.exp and never take the log of a rounded-to-zero probability"
-            )
-        elif np.allclose(result, -expected, rtol=1e-6, atol=1e-6):
-            check.fail(f"{case}: the sign is flipped: CE = −Σ y log ŷ")
-        elif not np.allclose(result, expected, rtol=1e-6, atol=1e-6):
-            check.fail(
-                f"{case}: expected −log softmax(scores)[label] per sample; "
-                f"got {np.round(result, 3).tolist()}"
-            )
-        if check.problems:
-            break
-    return check.verdict("matches Keras-style from_logits=True, even for ±1000")
+        result = call_student(
+            check,
+            fn,
+            labels.copy(),
+            scores.copy(),
+            errstate=_STRICT,
+            numeric_hint=_stability_hint,
+        )
+        check.stop_if_failed()
+        result = as_array(
+            check,
+            result,
+            f"the losses for {case}",
+            expected.shape,
+            shape_hint="One loss per sample: sum over the classes only (axis=-1).",
+        )
+        check.stop_if_failed()
+        check.require(
+            not np.allclose(result, -expected, rtol=1e-6, atol=1e-6),
+            f"{case}: the sign is flipped: CE = −Σ y log ŷ",
+        )
+        check.require(
+            np.allclose(result, expected, rtol=1e-6, atol=1e-6),
+            f"{case}: expected −log softmax(scores)[label] per sample; "
+            f"got {np.round(result, 3).tolist()}",
+        )
 
 
 def _loss_identity(loss) -> tuple[str, bool] | None:
@@ -201,7 +174,10 @@ def _output_layer_hint(row, activation, loss_name, from_logits, n_outputs) -> st
     )
 
 
-def check_output_layer(model, problem_type: str, n_outputs: int) -> CheckResult:
+@exercise_check("last layer and loss")
+def check_output_layer(
+    check: ExerciseCheck, model, problem_type: str, n_outputs: int
+) -> str:
     """Check a compiled Keras model's last layer and loss against Table 4.1.
 
     A sigmoid/softmax output with its loss passes, and so does a linear output
@@ -210,26 +186,25 @@ def check_output_layer(model, problem_type: str, n_outputs: int) -> CheckResult:
     import keras
 
     row = losses.output_layer_for(problem_type)
-    check = ExerciseCheck(f"last layer and loss ({row.description.lower()})")
-    if not isinstance(model, keras.Model):
-        check.fail(
-            f"expected a Keras model, got {type(model).__name__}: "
-            "does your function `return model`?"
-        )
-        return check.verdict()
+    check.name = f"last layer and loss ({row.description.lower()})"
+    check.require(
+        isinstance(model, keras.Model),
+        f"expected a Keras model, got {type(model).__name__}: "
+        "does your function `return model`?",
+    )
     try:
         units = model.outputs[0].shape[-1]
     except (AttributeError, IndexError, TypeError, ValueError):
-        check.fail("the model has no known output shape: give it keras.Input")
-        return check.verdict()
+        check.stop("the model has no known output shape: give it keras.Input")
     if units != n_outputs:
         check.fail(f"the last layer has {units} output(s); expected {n_outputs}")
     identity = _loss_identity(getattr(model, "loss", None))
-    if identity is None or not model.compiled:
-        check.fail("compile the model with one loss: model.compile(loss=...)")
-        return check.verdict()
+    check.require(
+        identity is not None and model.compiled,
+        "compile the model with one loss: model.compile(loss=...)",
+    )
     activation = _last_activation(model)
     loss_name, from_logits = identity
     if (activation, loss_name, from_logits) not in _accepted_pairings(row):
         check.fail(_output_layer_hint(row, activation, loss_name, from_logits, units))
-    return check.verdict(f"'{activation}' with '{loss_name}' fits Table 4.1")
+    return f"'{activation}' with '{loss_name}' fits Table 4.1"

@@ -8,7 +8,14 @@ import numpy as np
 
 from course import matrices
 
-from .core import CheckResult, ExerciseCheck
+from .core import (
+    ExerciseCheck,
+    as_array,
+    as_number,
+    as_whole_number,
+    call_student,
+    exercise_check,
+)
 
 __all__ = [
     "check_dense_forward",
@@ -25,8 +32,8 @@ def _random_dense_model(sizes: Sequence[int], rng: np.random.Generator):
     layers = [keras.Input(shape=(sizes[0],))]
     for i, n in enumerate(sizes[1:], start=1):
         activation = "relu" if i < len(sizes) - 1 else "linear"
-        layers.append(keras.layers.Dense(n, activation=activation,
-                                         kernel_initializer="zeros"))  # fmt: skip
+        dense = keras.layers.Dense(n, activation, kernel_initializer="zeros")
+        layers.append(dense)
     model = keras.Sequential(layers)
     model.set_weights(
         [rng.normal(size=w.shape).astype("float32") for w in model.get_weights()]
@@ -62,88 +69,75 @@ def _forward_hint(got, x, weights) -> str:
     return "compute h = relu(h @ W + b) layer by layer, with no ReLU on the output"
 
 
-def _forward_problem(forward: Callable, sizes: list[int], rng) -> str | None:
-    """What is wrong with ``forward`` on one random network, or None if nothing."""
+def _require_forward_matches(
+    check: ExerciseCheck, forward: Callable, sizes: list[int], rng
+):
+    """Record what is wrong with ``forward`` on one random network; end if so."""
     model = _random_dense_model(sizes, rng)
     x = rng.normal(size=(8, sizes[0])).astype("float32")
     expected, weights = model.predict(x, verbose=0), model.get_weights()
     network = "-".join(map(str, sizes))
-    try:
-        got = forward(x, [w.copy() for w in weights])
-    except Exception as exc:  # noqa: BLE001 - any error becomes a hint
-        return f"forward raised {type(exc).__name__}: {exc}"
-    if got is None:
-        return "forward returned None: did you write the loop and `return h`?"
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"forward returned a {type(got).__name__}, not an array of numbers"
-    if got.shape != expected.shape:
-        return (
-            f"for a {network} network and x of shape {x.shape} the output has "
-            f"shape {expected.shape}, yours has {got.shape}: multiply h @ W "
-            "(rows are samples)"
-        )
-    if not np.allclose(got, expected, rtol=1e-4, atol=1e-4):
-        return (
-            f"the values differ from model.predict for a {network} network: "
-            + _forward_hint(got, x, weights)
-        )
-    return None
+    got = call_student(check, forward, x, [w.copy() for w in weights])
+    check.stop_if_failed()
+    got = as_array(
+        check,
+        got,
+        "the output of forward",
+        expected.shape,
+        shape_hint=f"For a {network} network and x of shape {x.shape}: "
+        "multiply h @ W (rows are samples).",
+    )
+    check.stop_if_failed()
+    check.require(
+        np.allclose(got, expected, rtol=1e-4, atol=1e-4),
+        f"the values differ from model.predict for a {network} network: "
+        + _forward_hint(got, x, weights),
+    )
 
 
-def check_dense_forward(forward: Callable) -> CheckResult:
+@exercise_check("forward pass", success="your forward pass equals model.predict")
+def check_dense_forward(check: ExerciseCheck, forward: Callable) -> None:
     """Check ``forward(x, weights)`` against ``model.predict`` of two ReLU Dense stacks.
 
     ``weights`` is ``model.get_weights()``: [W1, b1, W2, b2, ...]; hidden layers
     use ReLU, the output layer is linear.
     """
-    check = ExerciseCheck("forward pass")
     rng = np.random.default_rng(6)
     for sizes in ([4, 6, 6, 1], [5, 7, 3, 2]):
-        problem = _forward_problem(forward, sizes, rng)
-        if problem:
-            check.fail(problem)
-            break
-    return check.verdict("your forward pass equals model.predict")
+        _require_forward_matches(check, forward, sizes, rng)
 
 
-def _as_count(answer, check: ExerciseCheck, what: str) -> int | None:
-    if answer is None:
-        check.fail(f"{what} is still None: replace None with your answer")
-        return None
-    if isinstance(answer, bool) or not isinstance(answer, int | np.integer | float):
-        check.fail(f"{what} should be a whole number, got {type(answer).__name__}")
-        return None
-    if float(answer) != int(answer):
-        check.fail(f"{what} should be a whole number of neurons, got {answer}")
-        return None
-    return int(answer)
+def _require_reference_width(n_inputs: int, n_outputs: int, budget: int) -> int:
+    """The widest hidden layer within ``budget``, confirmed by Keras' count."""
+    best = (budget - n_outputs) // (n_inputs + 1 + n_outputs)
+    count = matrices.dense_stack_param_count
+    if not (
+        count([n_inputs, best, n_outputs])
+        <= budget
+        < count([n_inputs, best + 1, n_outputs])
+    ):
+        raise RuntimeError(f"the reference width {best} disagrees with Keras")
+    return best
 
 
+@exercise_check("parameter budget")
 def check_max_hidden_units(
-    answer, n_inputs: int = 784, n_outputs: int = 10, budget: int = 50_000
-) -> CheckResult:
+    check: ExerciseCheck,
+    answer,
+    n_inputs: int = 784,
+    n_outputs: int = 10,
+    budget: int = 50_000,
+) -> str:
     """Check the widest single hidden layer whose network fits in ``budget`` params.
 
     The reference is found with the formula and confirmed with Keras'
     ``count_params()`` for that width and the next.
     """
-    check = ExerciseCheck("parameter budget")
     per_unit = n_inputs + 1 + n_outputs
-    best = (budget - n_outputs) // per_unit
-    fits = matrices.dense_stack_param_count([n_inputs, best, n_outputs]) <= budget
-    if (
-        not fits
-        or matrices.dense_stack_param_count([n_inputs, best + 1, n_outputs]) <= budget
-    ):
-        raise RuntimeError(f"the reference width {best} disagrees with Keras")
-    units = _as_count(answer, check, "n_hidden")
-    if units is None:
-        return check.verdict()
-    if units < 1:
-        check.fail(f"n_hidden must be at least 1, got {units}")
-        return check.verdict()
+    best = _require_reference_width(n_inputs, n_outputs, budget)
+    units = as_whole_number(check, answer, "n_hidden")
+    check.stop_if_failed()
+    check.require(units >= 1, f"n_hidden must be at least 1, got {units}")
     count = (n_inputs + 1) * units + (units + 1) * n_outputs
     if count > budget:
         check.fail(
@@ -158,7 +152,7 @@ def check_max_hidden_units(
             "solve (n_in + 1)·n + (n + 1)·n_out ≤ budget for the largest whole n"
         )
     total = (n_inputs + 1) * best + (best + 1) * n_outputs
-    return check.verdict(f"{best} neurons, {total:,} parameters")
+    return f"{best} neurons, {total:,} parameters"
 
 
 def _keras_momentum_path(
@@ -177,18 +171,21 @@ def _keras_momentum_path(
     return np.array(path)
 
 
-def _student_momentum_path(step, a, start, lr, beta, n):
+def _student_momentum_path(check: ExerciseCheck, step, a, start, lr, beta, n):
+    """The student's ``n`` steps from ``start``; ends the check on a bad step."""
     theta, velocity = start.copy(), np.zeros_like(start)
     path = []
     for _ in range(n):
-        result = step(theta.copy(), velocity, a @ theta, lr, beta)
-        if not isinstance(result, tuple | list) or len(result) != 2:
-            raise TypeError(
-                f"momentum_step returned {type(result).__name__}, "
-                "expected a pair (theta, velocity)"
-            )
-        theta = np.asarray(result[0], dtype=float).reshape(start.shape)
-        velocity = np.asarray(result[1], dtype=float).reshape(start.shape)
+        result = call_student(check, step, theta.copy(), velocity, a @ theta, lr, beta)
+        check.stop_if_failed()
+        check.require(
+            isinstance(result, tuple | list) and len(result) == 2,
+            f"momentum_step returned {type(result).__name__}: it should "
+            "`return theta, velocity`, two arrays like theta",
+        )
+        theta = as_array(check, result[0], "the new theta", start.shape)
+        velocity = as_array(check, result[1], "the new velocity", start.shape)
+        check.stop_if_failed()
         path.append(theta)
     return np.array(path)
 
@@ -204,69 +201,62 @@ def _momentum_hint(got, a, start, lr) -> str:
     return "velocity = momentum · velocity − lr · grad, then theta = theta + velocity"
 
 
-def check_momentum_step(momentum_step: Callable) -> CheckResult:
+@exercise_check(
+    "momentum step", success="your steps match keras.optimizers.SGD with momentum"
+)
+def check_momentum_step(check: ExerciseCheck, momentum_step: Callable) -> None:
     """Check ``momentum_step(theta, velocity, grad, lr, momentum)`` against Keras' SGD.
 
     Five steps on a quadratic loss must give the same parameters as
     ``keras.optimizers.SGD(learning_rate, momentum)``.
     """
-    check = ExerciseCheck("momentum step")
     a = np.array([[3.0, 0.5], [0.5, 1.0]])
     start, lr, beta, n = np.array([1.5, -2.0]), 0.1, 0.9, 5
     expected = _keras_momentum_path(a, start, lr, beta, n)
-    try:
-        got = _student_momentum_path(momentum_step, a, start, lr, beta, n)
-    except Exception as exc:  # noqa: BLE001 - any error becomes a hint
-        check.fail(
-            f"momentum_step failed: {type(exc).__name__}: {exc} "
-            "(it should `return theta, velocity`, two arrays like theta)"
-        )
-        return check.verdict()
-    if not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
-        check.fail(
-            f"after {n} steps Keras' SGD(momentum={beta}) is at "
-            f"{np.round(expected[-1], 4).tolist()}, yours at "
-            f"{np.round(got[-1], 4).tolist()}: {_momentum_hint(got, a, start, lr)}"
-        )
-    return check.verdict("your steps match keras.optimizers.SGD with momentum")
+    got = _student_momentum_path(check, momentum_step, a, start, lr, beta, n)
+    check.require(
+        np.allclose(got, expected, rtol=1e-4, atol=1e-5),
+        f"after {n} steps Keras' SGD(momentum={beta}) is at "
+        f"{np.round(expected[-1], 4).tolist()}, yours at "
+        f"{np.round(got[-1], 4).tolist()}: {_momentum_hint(got, a, start, lr)}",
+    )
 
 
-def check_divergence_learning_rate(answer, x) -> CheckResult:
+def _divergence_slips(expected: float, eigenvalues: np.ndarray) -> list:
+    return [
+        (expected / 2, "gradient descent diverges above 2 / λ_max, not 1 / λ_max"),
+        (
+            2 / eigenvalues.min(),
+            "the largest eigenvalue (steepest direction) sets the limit",
+        ),
+        (
+            2 * expected,
+            "the Hessian of a mean of squares carries a factor 2: H = (2/m)·AᵀA",
+        ),
+    ]
+
+
+@exercise_check("largest learning rate")
+def check_divergence_learning_rate(check: ExerciseCheck, answer, x) -> str:
     """Check the learning rate above which gradient descent diverges on MSE(w·x + b).
 
     The reference is 2 / λ_max, λ_max the largest eigenvalue of the loss's
     Hessian (2/m)·AᵀA with A = [x, 1], computed here with NumPy.
     """
-    check = ExerciseCheck("largest learning rate")
     x = np.asarray(x, dtype=float).ravel()
     design = np.c_[x, np.ones_like(x)]
     eigenvalues = np.linalg.eigvalsh(2 / len(x) * design.T @ design)
     expected = 2 / eigenvalues.max()
-    if answer is None:
-        check.fail("lr_max is still None: replace None with your answer")
-        return check.verdict()
-    try:
-        if isinstance(answer, str | bytes | bool):
-            raise TypeError
-        value = float(np.asarray(answer).item())
-    except (TypeError, ValueError):
-        check.fail(f"lr_max should be one number, got {type(answer).__name__}")
-        return check.verdict()
+    value = as_number(check, answer, "lr_max")
+    check.stop_if_failed()
     if not np.isclose(value, expected, rtol=1e-3):
-        slips = [
-            (expected / 2, "gradient descent diverges above 2 / λ_max, not 1 / λ_max"),
-            (
-                2 / eigenvalues.min(),
-                "the largest eigenvalue (steepest direction) sets the limit",
-            ),
-            (
-                2 * expected,
-                "the Hessian of a mean of squares carries a factor 2: H = (2/m)·AᵀA",
-            ),
-        ]
         hint = next(
-            (h for v, h in slips if np.isclose(value, v, rtol=1e-3)),
+            (
+                h
+                for v, h in _divergence_slips(expected, eigenvalues)
+                if np.isclose(value, v, rtol=1e-3)
+            ),
             "find λ_max = the largest eigenvalue of H = (2/m)·AᵀA (np.linalg.eigvalsh)",
         )
         check.fail(f"lr_max = {value:.4g} is not it: {hint}")
-    return check.verdict(f"lr_max = 2 / λ_max = {expected:.4f}")
+    return f"lr_max = 2 / λ_max = {expected:.4f}"

@@ -7,7 +7,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .core import CheckResult, ExerciseCheck, _as_float_array, _call_student, _failed
+from .core import (
+    ExerciseCheck,
+    as_array,
+    as_number,
+    call_student,
+    exercise_check,
+)
 
 __all__ = [
     "check_housing_test_mae",
@@ -26,7 +32,10 @@ _GATES = {
 }
 
 
-def check_threshold_gate(weights, threshold, gate: str = "nand") -> CheckResult:
+@exercise_check("threshold neuron")
+def check_threshold_gate(
+    check: ExerciseCheck, weights, threshold, gate: str = "nand"
+) -> str:
     """Check a McCulloch-Pitts neuron (fires when ``w·x >= threshold``) for a gate.
 
     Args:
@@ -37,11 +46,10 @@ def check_threshold_gate(weights, threshold, gate: str = "nand") -> CheckResult:
     if gate not in _GATES:
         raise ValueError(f"gate must be one of {sorted(_GATES)}, got {gate!r}")
     n_inputs, logic, rule = _GATES[gate]
-    check = ExerciseCheck(f"{gate.upper()} neuron")
-    w = _as_float_array(check, weights, "weights", (n_inputs,))
-    theta = _as_float_array(check, threshold, "threshold", ())
-    if w is None or theta is None:
-        return check.verdict()
+    check.name = f"{gate.upper()} neuron"
+    w = as_array(check, weights, "weights", (n_inputs,))
+    theta = as_array(check, threshold, "threshold", ())
+    check.stop_if_failed()
     inputs = np.array(list(itertools.product([0, 1], repeat=n_inputs)))
     fired = (inputs @ w >= theta).astype(int)
     expected = logic(*inputs.T.astype(bool)).astype(int)
@@ -51,39 +59,35 @@ def check_threshold_gate(weights, threshold, gate: str = "nand") -> CheckResult:
                 f"for inputs {tuple(x.tolist())} your neuron outputs {got}, "
                 f"but {gate.upper()} gives {want}."
             )
-    if check.problems:
-        check.fail(
-            f"Hint: {gate.upper()} is {rule}; the neuron fires when "
-            f"w·x >= threshold, and weights or threshold may be negative."
-        )
-    return check.verdict(f"w = {w.tolist()}, threshold = {float(theta)}")
+    check.require(
+        not check.problems,
+        f"Hint: {gate.upper()} is {rule}; the neuron fires when "
+        f"w·x >= threshold, and weights or threshold may be negative.",
+    )
+    return f"w = {w.tolist()}, threshold = {float(theta)}"
 
 
-def check_linear_neuron(linear_neuron: Callable) -> CheckResult:
+@exercise_check("linear_neuron", success="one weighted sum plus bias per example")
+def check_linear_neuron(check: ExerciseCheck, linear_neuron: Callable) -> None:
     """Check ``linear_neuron(x, w, b)``: outputs ``x @ w + b`` for a batch ``x``."""
-    check = ExerciseCheck("linear_neuron")
     rng = np.random.default_rng(0)
     cases = [(np.array([[20.0, 0.5, 0.1]]), np.array([0.1, -4.0, 10.0]), 0.0)]
     cases.append((rng.normal(size=(6, 4)), rng.normal(size=4), 1.5))
     for x, w, b in cases:
-        got = _call_student(check, linear_neuron, x.copy(), w.copy(), b)
-        if got is None:
-            break
-        got = _as_float_array(check, got, "the output", (len(x),))
-        if got is None:
-            break
-        if not np.allclose(got, x @ w + b):
-            hint = (
-                "Add the bias b."
-                if np.allclose(got, x @ w)
-                else ("Multiply each row of x by w and sum over the features.")
-            )
-            check.fail(
-                f"for x of shape {x.shape} you returned {np.round(got, 3)},"
-                f" expected {np.round(x @ w + b, 3)}. {hint}"
-            )
-            break
-    return check.verdict("one weighted sum plus bias per example")
+        got = call_student(check, linear_neuron, x.copy(), w.copy(), b)
+        check.stop_if_failed()
+        got = as_array(check, got, "the output", (len(x),))
+        check.stop_if_failed()
+        hint = (
+            "Add the bias b."
+            if np.allclose(got, x @ w)
+            else "Multiply each row of x by w and sum over the features."
+        )
+        check.require(
+            np.allclose(got, x @ w + b),
+            f"for x of shape {x.shape} you returned {np.round(got, 3)},"
+            f" expected {np.round(x @ w + b, 3)}. {hint}",
+        )
 
 
 def _reference_mae_gradient(x, y, w, b):
@@ -103,29 +107,32 @@ def _mae_gradient_hint(got_w, x, y, w, b) -> str:
     return "Each example contributes sign(prediction - y) times its features."
 
 
-def check_mae_gradient(mae_gradient: Callable) -> CheckResult:
+@exercise_check(
+    "mae_gradient", success="matches 1/n · xᵀ sign(x·w + b − y) and mean(sign(...))"
+)
+def check_mae_gradient(check: ExerciseCheck, mae_gradient: Callable) -> None:
     """Check ``mae_gradient(x, y, w, b)`` returns ``(dL/dw, dL/db)`` of the MAE."""
-    check = ExerciseCheck("mae_gradient")
     rng = np.random.default_rng(1)
     x, y, w, b = rng.normal(size=(8, 3)), rng.normal(size=8), rng.normal(size=3), 0.7
     want_w, want_b = _reference_mae_gradient(x, y, w, b)
-    got = _call_student(check, mae_gradient, x.copy(), y.copy(), w.copy(), b)
-    if got is not None and (not isinstance(got, tuple | list) or len(got) != 2):
-        got = _failed(check, "return a pair: (gradient for w, gradient for b).")
-    if got is not None:
-        got_w = _as_float_array(check, got[0], "the gradient for w", (3,))
-        got_b = _as_float_array(check, got[1], "the gradient for b", ())
-        if got_w is not None and not np.allclose(got_w, want_w):
-            check.fail(
-                f"gradient for w: got {np.round(got_w, 3)}, expected "
-                f"{np.round(want_w, 3)}. {_mae_gradient_hint(got_w, x, y, w, b)}"
-            )
-        if got_b is not None and not np.isclose(got_b, want_b):
-            check.fail(
-                f"gradient for b: got {float(got_b):.3f}, expected "
-                f"{want_b:.3f}: the mean of sign(prediction - y)."
-            )
-    return check.verdict("matches 1/n · xᵀ sign(x·w + b − y) and mean(sign(...))")
+    got = call_student(check, mae_gradient, x.copy(), y.copy(), w.copy(), b)
+    check.stop_if_failed()
+    check.require(
+        isinstance(got, tuple | list) and len(got) == 2,
+        "return a pair: (gradient for w, gradient for b).",
+    )
+    got_w = as_array(check, got[0], "the gradient for w", (3,))
+    got_b = as_number(check, got[1], "the gradient for b")
+    if got_w is not None and not np.allclose(got_w, want_w):
+        check.fail(
+            f"gradient for w: got {np.round(got_w, 3)}, expected "
+            f"{np.round(want_w, 3)}. {_mae_gradient_hint(got_w, x, y, w, b)}"
+        )
+    if got_b is not None and not np.isclose(got_b, want_b):
+        check.fail(
+            f"gradient for b: got {got_b:.3f}, expected "
+            f"{want_b:.3f}: the mean of sign(prediction - y)."
+        )
 
 
 def _least_squares_mae(x_train, y_train, x_test, y_test, bias=True) -> float:
@@ -135,23 +142,25 @@ def _least_squares_mae(x_train, y_train, x_test, y_test, bias=True) -> float:
     return float(np.mean(np.abs(np.c_[x_test, *columns] @ coef - y_test)))
 
 
-def check_housing_test_mae(mae, x_train, y_train, x_test, y_test) -> CheckResult:
+@exercise_check("test MAE, all features")
+def check_housing_test_mae(
+    check: ExerciseCheck, mae, x_train, y_train, x_test, y_test
+) -> str:
     """Check a test MAE (in dollars) of the least-squares fit on every housing column.
 
     The reference fits least squares with a bias on ``x_train`` at run time and
     measures the mean absolute error on ``x_test``.
     """
-    check = ExerciseCheck("test MAE, all features")
     shapes = [np.shape(a) for a in (x_train, y_train, x_test, y_test)]
-    if shapes[0][1:] != (11,) or shapes[2][1:] != (11,):
-        check.fail(
-            f"expected x_train and x_test with all 11 feature columns, got shapes "
-            f"{shapes[0]} and {shapes[2]}: load with features=None."
-        )
-        return check.verdict()
-    got = _as_float_array(check, mae, "mae", ())
+    check.require(
+        shapes[0][1:] == (11,) and shapes[2][1:] == (11,),
+        f"expected x_train and x_test with all 11 feature columns, got shapes "
+        f"{shapes[0]} and {shapes[2]}: load with features=None.",
+    )
+    got = as_number(check, mae, "mae")
+    check.stop_if_failed()
     want = _least_squares_mae(x_train, y_train, x_test, y_test)
-    if got is not None and not np.isclose(got, want, rtol=1e-4, atol=1.0):
+    if not np.isclose(got, want, rtol=1e-4, atol=1.0):
         hints = {
             "Did you add the column of ones (the bias)?": _least_squares_mae(
                 x_train, y_train, x_test, y_test, bias=False
@@ -164,5 +173,5 @@ def check_housing_test_mae(mae, x_train, y_train, x_test, y_test) -> CheckResult
             (h for h, v in hints.items() if np.isclose(got, v, rtol=1e-4)),
             "The MAE is the mean of |prediction - price| on the test houses.",
         )
-        check.fail(f"got ${float(got):,.0f}, expected ${want:,.0f}. {hint}")
-    return check.verdict(f"${want:,.0f} with all 11 columns")
+        check.fail(f"got ${got:,.0f}, expected ${want:,.0f}. {hint}")
+    return f"${want:,.0f} with all 11 columns"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 from course.playground import Playground, PlaygroundConfig
 from course.playground._validate import require_features
 
-from .core import CheckResult, ExerciseCheck
+from .core import ExerciseCheck, as_whole_number, exercise_check
 
 __all__ = [
     "check_circle_features",
@@ -16,27 +14,24 @@ __all__ = [
 ]
 
 
-def check_playground_param_count(n_params, pg: Playground) -> CheckResult:
+@exercise_check("parameter count")
+def check_playground_param_count(check: ExerciseCheck, n_params, pg: Playground):
     """Check a hand-computed number of trainable parameters of ``pg``'s network."""
-    check = ExerciseCheck("parameter count")
-    if not isinstance(pg, Playground):
-        check.fail(
-            f"pass the playground as the second argument; got {type(pg).__name__}"
-        )
-        return check.verdict()
+    check.require(
+        isinstance(pg, Playground),
+        f"pass the playground as the second argument; got {type(pg).__name__}",
+    )
     expected = pg.model.count_params()
-    if n_params is None:
-        check.fail("n_params is still None: replace it with your count")
-    elif isinstance(n_params, bool) or not isinstance(n_params, numbers.Integral):
-        check.fail(f"n_params should be a whole number; got {type(n_params).__name__}")
-    elif n_params != expected:
-        sizes = [len(pg.config.features), *pg.config.hidden_layers]
-        check.fail(
-            f"{n_params} is not right. Each Dense layer has inputs × neurons weights "
-            f"plus one bias per neuron; the first layer's inputs are the "
-            f"{sizes[0]} features, and the layer sizes are {sizes[1:]} then the output."
-        )
-    return check.verdict(f"{expected} parameters, as model.count_params() says")
+    count = as_whole_number(check, n_params, "n_params")
+    check.stop_if_failed()
+    sizes = [len(pg.config.features), *pg.config.hidden_layers]
+    check.require(
+        count == expected,
+        f"{count} is not right. Each Dense layer has inputs × neurons weights "
+        f"plus one bias per neuron; the first layer's inputs are the "
+        f"{sizes[0]} features, and the layer sizes are {sizes[1:]} then the output.",
+    )
+    return f"{expected} parameters, as model.count_params() says"
 
 
 def _train_check_playground(config: PlaygroundConfig, epochs: int) -> Playground:
@@ -45,52 +40,55 @@ def _train_check_playground(config: PlaygroundConfig, epochs: int) -> Playground
     return pg
 
 
-def check_circle_features(features) -> CheckResult:
+@exercise_check("circle features")
+def check_circle_features(check: ExerciseCheck, features) -> str:
     """Check that these features let a network without hidden layers solve the circle.
 
     Trains a playground (circle data, no hidden layer, 100 epochs) and passes
     when its test accuracy reaches 0.95.
     """
-    check = ExerciseCheck("circle features")
-    if features is None:
-        check.fail("features is still None: set it to a tuple of feature names")
-        return check.verdict()
+    check.require(
+        features is not None,
+        "features is still None: set it to a tuple of feature names",
+    )
     try:
         features = require_features(features)
     except (TypeError, ValueError) as exc:
-        check.fail(str(exc))
-        return check.verdict()
+        check.stop(str(exc))
     config = PlaygroundConfig(
         dataset="circle", features=features, hidden_layers=(), learning_rate=0.03
     )
     accuracy = _train_check_playground(config, 100).accuracy("test")
-    if accuracy < 0.95:
-        check.fail(
-            f"test accuracy {accuracy:.2f} (needs 0.95). Without hidden layers the "
-            "boundary is a line in feature space: which features grow with the "
-            "distance from the centre, so that 'inside' becomes 'small'?"
-        )
+    check.require(
+        accuracy >= 0.95,
+        f"test accuracy {accuracy:.2f} (needs 0.95). Without hidden layers the "
+        "boundary is a line in feature space: which features grow with the "
+        "distance from the centre, so that 'inside' becomes 'small'?",
+    )
     note = "" if len(features) <= 2 else " (two squared features are enough)"
-    return check.verdict(f"test accuracy {accuracy:.2f} with {list(features)}{note}")
+    return f"test accuracy {accuracy:.2f} with {list(features)}{note}"
 
 
-def check_xor_settings(settings) -> CheckResult:
+def _settings_config(check: ExerciseCheck, settings) -> PlaygroundConfig:
+    """The configuration ``settings`` describes; ends the check if it is no string."""
+    check.require(
+        isinstance(settings, str),
+        f"settings should be a string such as 'data=xor&layers=2'; got {settings!r}",
+    )
+    try:
+        return PlaygroundConfig.from_settings(settings)
+    except (TypeError, ValueError) as exc:
+        check.stop(f"the string does not parse: {exc}")
+
+
+@exercise_check("XOR settings")
+def check_xor_settings(check: ExerciseCheck, settings) -> str:
     """Check a settings string that solves XOR with x1, x2 and at most 4 hidden neurons.
 
     Trains the playground the string describes for 200 epochs and passes when
     the test accuracy reaches 0.9.
     """
-    check = ExerciseCheck("XOR settings")
-    if not isinstance(settings, str):
-        check.fail(
-            f"settings should be a string such as 'data=xor&layers=2'; got {settings!r}"
-        )
-        return check.verdict()
-    try:
-        config = PlaygroundConfig.from_settings(settings)
-    except (TypeError, ValueError) as exc:
-        check.fail(f"the string does not parse: {exc}")
-        return check.verdict()
+    config = _settings_config(check, settings)
     if config.dataset != "xor" or config.noise != 0:
         check.fail("use the XOR data without noise: data=xor, noise=0")
     if not set(config.features) <= {"x1", "x2"}:
@@ -99,16 +97,13 @@ def check_xor_settings(settings) -> CheckResult:
         check.fail(
             f"use 1 to 4 hidden neurons in total; you have {sum(config.hidden_layers)}"
         )
-    if check.problems:
-        return check.verdict()
+    check.stop_if_failed()
     pg = _train_check_playground(config, 200)
     accuracy = 0.0 if pg.diverged else pg.accuracy("test")
-    if accuracy < 0.9:
-        check.fail(
-            f"test accuracy {accuracy:.2f} after 200 epochs (needs 0.9). A linear "
-            "activation cannot bend the boundary; try relu or tanh and a larger "
-            "learning rate (0.1 or 0.3)."
-        )
-    return check.verdict(
-        f"test accuracy {accuracy:.2f} with hidden layers {config.hidden_layers}"
+    check.require(
+        accuracy >= 0.9,
+        f"test accuracy {accuracy:.2f} after 200 epochs (needs 0.9). A linear "
+        "activation cannot bend the boundary; try relu or tanh and a larger "
+        "learning rate (0.1 or 0.3).",
     )
+    return f"test accuracy {accuracy:.2f} with hidden layers {config.hidden_layers}"

@@ -1,11 +1,13 @@
-"""The exercise checks of the Fashion-MNIST notebook: right passes, wrong helps."""
+"""Checks of notebook 07 (course.checks.fashion_mnist): right passes, wrong helps.
+
+Garbage, None, exceptions and overflow are tested once, in test_core.py.
+"""
 
 import keras
 import numpy as np
 import pytest
 
 from course.checks import fashion_mnist
-from course.matrices import dense_stack_param_count
 
 
 def verdict(capsys, ok: bool, *phrases: str) -> None:
@@ -13,13 +15,6 @@ def verdict(capsys, ok: bool, *phrases: str) -> None:
     assert out.startswith("✅" if ok else "❌"), out
     for phrase in phrases:
         assert phrase in out, out
-
-
-def test_dense_stack_param_count_matches_the_formula():
-    assert dense_stack_param_count((784, 128, 10)) == 784 * 128 + 128 + 128 * 10 + 10
-    assert dense_stack_param_count((3, 5, 1), use_bias=False) == 3 * 5 + 5 * 1
-    with pytest.raises(ValueError, match="input width"):
-        dense_stack_param_count((784,))
 
 
 def test_check_scaled_images(capsys):
@@ -32,18 +27,7 @@ def test_check_scaled_images(capsys):
     assert not fashion_mnist.check_scaled_images(
         lambda x: x.reshape(-1).astype("float32") / 255
     )
-    verdict(capsys, False, "shape (6,)")
-
-
-def test_check_scaled_images_survives_stubs_and_bugs(capsys):
-    def stub(x): ...  # YOUR CODE HERE
-
-    assert not fashion_mnist.check_scaled_images(stub)
-    verdict(capsys, False, "returned None")
-    assert not fashion_mnist.check_scaled_images(lambda x: x.nonexistent())
-    verdict(capsys, False, "raised AttributeError")
-    assert not fashion_mnist.check_scaled_images("not a function")
-    verdict(capsys, False, "expected a function")
+    verdict(capsys, False, "got (6,)", "don't reshape")
 
 
 def test_check_dense_param_count(capsys):
@@ -55,9 +39,6 @@ def test_check_dense_param_count(capsys):
     verdict(capsys, False, "forgot one bias per unit")
     assert not fashion_mnist.check_dense_param_count(right + 1, sizes)
     verdict(capsys, False, "off by +1")
-    for bad in (None, "203530", 203530.0, [1]):
-        assert not fashion_mnist.check_dense_param_count(bad, sizes)
-        verdict(capsys, False)
 
 
 @pytest.fixture
