@@ -30,7 +30,12 @@ _STABILITY_HINT = (
     "clip the argument first, e.g. np.expm1(np.minimum(z, 0))."
 )
 # Only an overflow becomes a hint: 0/0 inside an np.where branch is harmless.
-_OVERFLOW_ONLY = {"over": "warn", "divide": "ignore", "invalid": "ignore"}
+_OVERFLOW_ONLY = {
+    "over": "warn",
+    "divide": "ignore",
+    "invalid": "ignore",
+    "under": "ignore",
+}
 
 
 @exercise_check("activation")
