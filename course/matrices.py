@@ -52,6 +52,13 @@ def _dense_layers(model) -> list:
     return layers
 
 
+#: Activations that do not work element by element, and how they do work.
+_ACTIVATION_SCOPE = {
+    "softmax": "row-wise (each row sums to 1)",
+    "log_softmax": "row-wise",
+}
+
+
 def _activation_name(layer) -> str:
     fn = layer.activation
     return getattr(fn, "__name__", type(fn).__name__)
@@ -108,7 +115,8 @@ def trace_dense_shapes(model, x) -> np.ndarray:
             rows.append(("", f"+ b{i}", f"{z.shape} + {bias.shape}", z.shape, ""))
         h = keras.ops.convert_to_numpy(layer.activation(z))
         name = f"h{i}" if i < len(layers) else "output"
-        rows.append(("", _activation_name(layer), "elementwise", h.shape, name))
+        how = _ACTIVATION_SCOPE.get(_activation_name(layer), "elementwise")
+        rows.append(("", _activation_name(layer), how, h.shape, name))
     width = max(len(r[2]) for r in rows)
     for where, step, shapes, result, named in rows:
         arrow = "→" if shapes else " "

@@ -9,6 +9,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+
 from course.matrices import (
     dense_stack_param_count,
     plot_descent_path,
@@ -62,6 +63,20 @@ def test_tracer_prints_each_step_with_its_shapes(capsys):
     assert "sigmoid" in lines[3] and lines[3].endswith("(7, 6) = h1")
     assert "h2 · W3" in lines[7] and "(7, 6) · (6, 1) → (7, 1)" in lines[7]
     assert "linear" in lines[9] and lines[9].endswith("(7, 1) = output")
+
+
+def test_tracer_says_softmax_works_row_wise(capsys):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(3,)), keras.layers.Dense(4, activation="softmax")]
+    )
+    out = trace_dense_shapes(model, np.random.default_rng(0).normal(size=(5, 3)))
+    lines = capsys.readouterr().out.splitlines()
+    assert "softmax" in lines[-1] and "row-wise (each row sums to 1)" in lines[-1]
+    assert "elementwise" not in lines[-1]
+    np.testing.assert_allclose(out.sum(axis=1), 1, rtol=1e-6)
+    expected = keras.ops.convert_to_numpy(model(np.zeros((1, 3))))
+    np.testing.assert_allclose(trace_dense_shapes(model, np.zeros((1, 3))), expected)
 
 
 def test_tracer_without_biases_prints_no_bias_step(capsys):
