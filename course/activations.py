@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "ACTIVATION_GALLERY",
     "ActivationSpec",
+    "autodiff_derivative",
     "format_activation_table",
     "get_activation_spec",
     "np_elu",
@@ -280,8 +281,8 @@ ACTIVATION_GALLERY: Mapping[str, ActivationSpec] = MappingProxyType(
                   r"(0, \infty)", "softplus"),
             _spec("relu", "ReLU", r"\max(0, z)",
                   r"1 \text{ if } z > 0 \text{ else } 0", r"[0, \infty)", "relu"),
-            _spec("softsign", "softsign", r"\frac{z}{1 + |z|}",
-                  r"\frac{1}{(1 + |z|)^2}", "(-1, 1)", "softsign"),
+            _spec("softsign", "softsign", r"\frac{z}{1 + \lvert z\rvert}",
+                  r"\frac{1}{(1 + \lvert z\rvert)^2}", "(-1, 1)", "softsign"),
             _spec("elu", "ELU", r"z \text{ if } z > 0 \text{ else } \alpha(e^{z} - 1)",
                   r"1 \text{ if } z > 0 \text{ else } \alpha e^{z}",
                   r"(-\alpha, \infty)", "elu"),
@@ -351,6 +352,22 @@ def format_activation_table(names: Sequence[str] | None = None) -> str:
 # --------------------------------------------------------------------------
 
 _MARKERS = "osD^v<>ph*XP"
+#: tableau-colorblind10 without its two greys, so no function looks like a
+#: reference line.
+_LINE_COLOURS = (
+    "#006BA4",
+    "#FF800E",
+    "#1B9E77",
+    "#C85200",
+    "#5F9ED1",
+    "#7570B3",
+    "#E7298A",
+    "#66A61E",
+    "#A2C8EC",
+    "#FFBC79",
+    "#E6AB02",
+    "#A6761D",
+)
 
 
 def _grid_z(z) -> np.ndarray:
@@ -414,7 +431,7 @@ def plot_activation_overlay(
     specs, z = _specs(names), _grid_z(z)
     ax = ax or plt.subplots(figsize=(6.4, 4.0))[1]
     every = max(1, len(z) // 10)
-    colours = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+    colours = _LINE_COLOURS
     for i, spec in enumerate(specs):
         style = {"color": colours[i % len(colours)], "marker": _MARKERS[i % 12],
                  "markevery": (i * every // len(specs), every), "ms": 5}  # fmt: skip
@@ -428,3 +445,47 @@ def plot_activation_overlay(
     ax.set(xlabel="input $z$", ylabel=what, title="Activation functions")
     ax.legend(fontsize=8, ncols=2 if derivative else 1, loc="best")
     return ax
+
+
+# --------------------------------------------------------------------------
+# The framework's own differentiation
+# --------------------------------------------------------------------------
+
+
+def autodiff_derivative(fn: Callable, z) -> tuple[np.ndarray, str]:
+    """Element-wise derivative of ``fn`` at ``z`` by the Keras backend's autodiff.
+
+    ``fn`` maps a tensor to a tensor element-wise (``keras.activations.relu``).
+    TensorFlow, JAX and PyTorch differentiate it themselves; on any other backend
+    a central finite difference stands in.
+
+    Returns:
+        The derivative as a float array, and how it was computed.
+    """
+    import keras
+
+    z = np.asarray(z, dtype=np.float32)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(z)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = keras.ops.sum(fn(x))
+        return tape.gradient(total, x).numpy().astype(float), "tf.GradientTape"
+    if backend == "jax":
+        import jax
+
+        grad = jax.grad(lambda x: keras.ops.sum(fn(x)))(z)
+        return np.asarray(grad, dtype=float), "jax.grad"
+    if backend == "torch":
+        import torch
+
+        x = torch.tensor(z, requires_grad=True)
+        keras.ops.sum(fn(x)).backward()
+        return x.grad.detach().cpu().numpy().astype(float), "torch.autograd"
+    h, z64 = 1e-3, z.astype(float)
+    up = keras.ops.convert_to_numpy(fn(z64 + h)).astype(float)
+    down = keras.ops.convert_to_numpy(fn(z64 - h)).astype(float)
+    return (up - down) / (2 * h), "finite differences"
