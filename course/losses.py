@@ -8,7 +8,12 @@ lookup helper. The exercise checks are in ``course.checks.losses``.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -25,6 +30,7 @@ __all__ = [
     "output_layer_for",
     "output_layer_table_markdown",
     "plot_class_probabilities",
+    "run_on_backend",
     "sparse_categorical_cross_entropy",
     "stable_sigmoid",
     "stable_softmax",
@@ -324,7 +330,8 @@ OUTPUT_LAYER_TABLE: tuple[OutputLayerPairing, ...] = (
     ),
     OutputLayerPairing(
         "multilabel", "Multiclass, multilabel classification", "sigmoid",
-        "binary_crossentropy", (), "0/1 vector with several 1s, e.g. [1, 0, 1, 0]",
+        "binary_crossentropy", (),
+        "0/1 vector with any number of 1s (none too), e.g. [1, 0, 1, 0]",
         "which animals are in the photo",
     ),
     OutputLayerPairing(
@@ -382,3 +389,60 @@ def output_layer_table_markdown() -> str:
             f"| {row.example} |"
         )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Running a snippet on another Keras backend (the backend is per process)
+# --------------------------------------------------------------------------
+
+#: The kernel environment's reproducibility settings (the same values as
+#: ``tools.kernel_env``, which ``course`` does not import).
+_SUBPROCESS_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "PYTHONHASHSEED": "0",
+    "TF_DETERMINISTIC_OPS": "1",
+}
+
+
+def _warning_messages(stderr: str) -> list[str]:
+    """The text of each Python warning in ``stderr``, without its file path."""
+    found = re.findall(r"(\w+Warning): (.*)", stderr)
+    return [kind + ": " + text.strip().strip('"') for kind, text in found]
+
+
+def run_on_backend(
+    code: str, backend: str, env: Mapping[str, str] | None = None, timeout: int = 300
+) -> tuple[dict, list[str]]:
+    """Run ``code`` in a fresh Python with ``KERAS_BACKEND=backend``.
+
+    Keras picks its backend once per process, so comparing backends needs a
+    new process. The snippet must print one JSON object as its last line.
+
+    Args:
+        code: Python source to run.
+        backend: ``"tensorflow"``, ``"jax"`` or ``"torch"``.
+        env: the environment to start from (default: this process's), to
+            which the kernel's reproducibility settings are added if missing.
+        timeout: seconds before the run is abandoned.
+
+    Returns:
+        The parsed JSON object and the warnings the run printed (message only).
+
+    Raises:
+        ValueError: unknown backend. RuntimeError: the snippet failed or
+        printed no JSON (the message holds the end of its error output).
+    """
+    if backend not in {"tensorflow", "jax", "torch"}:
+        raise ValueError(
+            f"backend must be 'tensorflow', 'jax' or 'torch', got {backend!r}"
+        )
+    run_env = {**_SUBPROCESS_ENV, **dict(os.environ if env is None else env)}
+    run_env["KERAS_BACKEND"] = backend
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=run_env, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"the {backend} run failed:\n{done.stderr[-1500:]}")
+    return json.loads(lines[-1]), _warning_messages(done.stderr)

@@ -1,7 +1,9 @@
 """Tests for utils.losses: NumPy softmax/sigmoid and cross-entropies against Keras,
 Table 4.1 and its lookup, the probability bar chart (checks: tests/checks/)."""
 
+import json
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -11,6 +13,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+
 from course.losses import (
     CROSS_ENTROPY_EPSILON,
     OUTPUT_LAYER_TABLE,
@@ -19,6 +22,7 @@ from course.losses import (
     output_layer_for,
     output_layer_table_markdown,
     plot_class_probabilities,
+    run_on_backend,
     sparse_categorical_cross_entropy,
     stable_sigmoid,
     stable_softmax,
@@ -366,6 +370,47 @@ def test_table_markdown_has_a_row_per_problem_type():
     assert all(line.startswith("| ") and line.endswith(" |") for line in lines)
     for row, line in zip(OUTPUT_LAYER_TABLE, lines[2:], strict=True):
         assert row.description in line and f"`{row.loss}`" in line
+
+
+def test_notebook_05_shows_table_4_1_as_the_data_holds_it():
+    notebook = Path(__file__).parents[1] / "notebooks/05_output_layers_and_losses.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    tables = [text for text in markdown if "## Table 4.1" in text]
+    assert len(tables) == 1
+    assert output_layer_table_markdown() in tables[0]
+
+
+def test_multilabel_row_allows_any_number_of_ones():
+    labels = output_layer_for("multilabel").labels
+    assert "several" not in labels and "any number" in labels
+
+
+# --------------------------------------------------------------------------
+# run_on_backend
+# --------------------------------------------------------------------------
+
+
+def test_run_on_backend_sets_the_backend_and_returns_json_and_warnings():
+    code = (
+        "import json, os, warnings\n"
+        "warnings.warn('look out')\n"
+        "print('noise')\n"
+        "print(json.dumps({'backend': os.environ['KERAS_BACKEND'],"
+        " 'seed': os.environ['PYTHONHASHSEED']}))"
+    )
+    result, found = run_on_backend(code, "jax", env={"PATH": "/usr/bin"})
+    assert result == {"backend": "jax", "seed": "0"}
+    assert found == ["UserWarning: look out"]
+
+
+def test_run_on_backend_reports_failures_and_bad_backends():
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        run_on_backend("1 / 0", "tensorflow")
+    with pytest.raises(RuntimeError, match="failed"):
+        run_on_backend("pass", "tensorflow")  # no JSON printed
+    with pytest.raises(ValueError, match="backend"):
+        run_on_backend("pass", "theano")
 
 
 # --------------------------------------------------------------------------

@@ -12,9 +12,12 @@ from course.activations import np_sigmoid
 from .core import ExerciseCheck, as_array, as_number, call_student, exercise_check
 
 __all__ = [
+    "SCENARIOS",
     "check_cross_entropy_from_logits",
     "check_cross_entropy_value",
     "check_output_layer",
+    "check_scenarios",
+    "check_tag_threshold",
 ]
 
 
@@ -176,12 +179,17 @@ def _output_layer_hint(row, activation, loss_name, from_logits, n_outputs) -> st
 
 @exercise_check("last layer and loss")
 def check_output_layer(
-    check: ExerciseCheck, model, problem_type: str, n_outputs: int
+    check: ExerciseCheck,
+    model,
+    problem_type: str,
+    n_outputs: int,
+    n_inputs: int | None = None,
 ) -> str:
     """Check a compiled Keras model's last layer and loss against Table 4.1.
 
     A sigmoid/softmax output with its loss passes, and so does a linear output
-    (scores) with the matching cross-entropy and ``from_logits=True``.
+    (scores) with the matching cross-entropy and ``from_logits=True``. With
+    ``n_inputs``, the model must also take that many features per sample.
     """
     import keras
 
@@ -198,6 +206,13 @@ def check_output_layer(
         check.stop("the model has no known output shape: give it keras.Input")
     if units != n_outputs:
         check.fail(f"the last layer has {units} output(s); expected {n_outputs}")
+    if n_inputs is not None:
+        features = model.inputs[0].shape[-1] if model.inputs else None
+        if features != n_inputs:
+            check.fail(
+                f"the model takes {features} feature(s) per sample; each sample "
+                f"here has {n_inputs}: check keras.Input(shape=...)"
+            )
     identity = _loss_identity(getattr(model, "loss", None))
     check.require(
         identity is not None and model.compiled,
@@ -208,3 +223,103 @@ def check_output_layer(
     if (activation, loss_name, from_logits) not in _accepted_pairings(row):
         check.fail(_output_layer_hint(row, activation, loss_name, from_logits, units))
     return f"'{activation}' with '{loss_name}' fits Table 4.1"
+
+
+# --------------------------------------------------------------------------
+# Which problem type, which last layer, which loss? (exercise 5)
+# --------------------------------------------------------------------------
+
+#: Letter -> what a network should predict (the scenarios of exercise 5).
+SCENARIOS: dict[str, str] = {
+    "a": "the selling price of a used car, in euros",
+    "b": "whether a credit-card payment is fraud",
+    "c": "which of the 10 digits a handwritten image shows",
+    "d": "which of 20 topics a news article covers (any number, even none)",
+    "e": "the share of a satellite image covered by forest (0 to 1)",
+    "f": "tomorrow's temperature in °C",
+    "g": "which genres out of 12 a film belongs to",
+    "h": "which one of 5 dog breeds a photo shows",
+}
+
+#: Letter -> the problem type of Table 4.1 each scenario belongs to.
+_SCENARIO_TYPES: dict[str, str] = {
+    "a": "regression", "b": "binary", "c": "multiclass", "d": "multilabel",
+    "e": "regression_0_1", "f": "regression", "g": "multilabel", "h": "multiclass",
+}  # fmt: skip
+
+_SCENARIO_HINTS = {
+    "regression": "any real number: which output leaves the score as it is?",
+    "regression_0_1": "one number between 0 and 1, not a class",
+    "binary": "one yes/no answer per sample",
+    "multiclass": "exactly one of several classes: the outputs must compete",
+    "multilabel": "several yes/no answers at once that do not exclude each other",
+}
+
+
+def _pairing_of(answer) -> tuple[str, str, bool] | None:
+    """(activation, Keras loss name, False) for an answer ("act", "loss")."""
+    import keras
+
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        return None
+    activation, loss = answer
+    if activation is None or activation == "none":
+        activation = "linear"
+    if not isinstance(activation, str) or not isinstance(loss, str):
+        return None
+    try:
+        loss_name = keras.losses.get(loss).__name__
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return activation.lower(), loss_name, False
+
+
+@exercise_check("which last layer and loss")
+def check_scenarios(check: ExerciseCheck, answers) -> str:
+    """Check a dict letter -> (last-layer activation, loss) for SCENARIOS."""
+    check.require(
+        isinstance(answers, dict),
+        "answers must be a dict: letter -> (activation, loss), e.g. {'a': (..., ...)}",
+    )
+    missing = sorted(set(SCENARIOS) - set(answers))
+    check.require(not missing, f"answer every scenario; missing: {missing}")
+    for letter, problem_type in _SCENARIO_TYPES.items():
+        row = losses.output_layer_for(problem_type)
+        pairing = _pairing_of(answers[letter])
+        if pairing is None:
+            check.fail(
+                f"{letter}: give a pair of two strings, (activation, loss), "
+                "with names Keras knows (as in Table 4.1)"
+            )
+        elif pairing not in _accepted_pairings(row):
+            check.fail(f"{letter}: {_SCENARIO_HINTS[problem_type]}")
+    return f"all {len(SCENARIOS)} scenarios paired as Table 4.1 says"
+
+
+# --------------------------------------------------------------------------
+# A threshold for multilabel outputs (exercise 6)
+# --------------------------------------------------------------------------
+
+
+def _exact_match(probabilities, labels, threshold: float) -> float:
+    """Share of samples whose every tag is right at this threshold."""
+    return float(np.mean(((probabilities > threshold) == (labels > 0.5)).all(axis=1)))
+
+
+@exercise_check("tag threshold")
+def check_tag_threshold(
+    check: ExerciseCheck, threshold, probabilities, labels, thresholds
+) -> str:
+    """Check a threshold that gets the most samples' tags all right on the grid."""
+    value = as_number(check, threshold, "the threshold")
+    check.stop_if_failed()
+    check.require(0 < value < 1, "a threshold on probabilities lies between 0 and 1")
+    scores = [_exact_match(probabilities, labels, t) for t in thresholds]
+    score = _exact_match(probabilities, labels, value)
+    if not np.isclose(score, max(scores)):
+        default = " (0.5 is only the default)" if np.isclose(value, 0.5) else ""
+        check.fail(
+            f"at {value:.2f}, {score:.1%} of the samples get every tag right; "
+            f"another threshold in the grid does better{default}: compare them all"
+        )
+    return f"threshold {value:.2f}: {score:.1%} of the samples get every tag right"
