@@ -16,6 +16,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+
 from course.activations import (
     ACTIVATION_GALLERY,
     format_activation_table,

@@ -8,6 +8,7 @@ import hashlib
 
 import numpy as np
 import pytest
+
 import utils
 from utils import (
     HOUSING_FILENAME,
