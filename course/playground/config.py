@@ -95,6 +95,10 @@ class PlaygroundConfig:
     setting, except the network: two hidden layers of 4 neurons here (the web
     page's default is 4 and 2). ``dataset="own"`` means arrays passed to
     :class:`Playground`.
+
+    Three seeds: ``seed`` draws the points, ``split_seed`` splits them into
+    training and test points, ``init_seed`` draws the initial weights and the
+    order of the mini-batches.
     """
 
     dataset: str = _setting(
@@ -103,7 +107,9 @@ class PlaygroundConfig:
     noise: float = _float(0.0, "noise", "data", _number(0.0, 0.5))
     train_fraction: float = _float(0.5, "train", "data", _number(0.1, 0.9))
     n_points: int = _int(500, "points", "data", _integer(10, MAX_POINTS))
-    seed: int = _int(0, "seed", "data", _integer(0, 2**31 - 1))
+    seed: int = _int(0, "seed", "data", _integer(0, 2**31 - 1))  # the points
+    split_seed: int = _int(0, "split_seed", "data", _integer(0, 2**31 - 1))
+    init_seed: int = _int(0, "init_seed", "network", _integer(0, 2**31 - 1))
     features: tuple[str, ...] = _setting(
         ("x1", "x2"),
         "features",
@@ -132,6 +138,7 @@ class PlaygroundConfig:
     optimizer: str = _setting(
         "sgd", "optimizer", "network", _choice(PLAYGROUND_OPTIMIZERS)
     )
+    dropout: float = _float(0.0, "dropout", "network", _number(0.0, 0.9))
     show_test_data: bool = _bool(False, "test", "view")
     discretize: bool = _bool(False, "discretize", "view")
 

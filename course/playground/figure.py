@@ -195,7 +195,13 @@ def _tile_rgba(values: np.ndarray, scale: float | None) -> np.ndarray:
 def plot_playground_network(pg: Playground, ax=None, resolution: int = 24):
     """Draw the network as TensorFlow Playground does: each neuron's output as a
     small heat map (features, hidden layers, output) and the weights as lines
-    (width ∝ |w| within a layer; solid purple positive, dashed orange negative)."""
+    (width ∝ |w| within a layer; solid purple positive, dashed orange negative).
+
+    Hidden neurons share one colour scale, −1 (orange) to 1 (purple), clipped
+    beyond, as on the web page, with a colour bar; each feature tile is scaled
+    to its own range. Each neuron's bias is written under it, and a ReLU neuron
+    that outputs 0 everywhere in the picture is marked "dead".
+    """
     ax = ax or plt.subplots(figsize=(5.5, 4.6))[1]
     maps = pg.neuron_outputs(resolution)
     # tile size, gap between rows, gap between columns (room for the weights)
@@ -215,8 +221,10 @@ def plot_playground_network(pg: Playground, ax=None, resolution: int = 24):
                 rgba = _tile_rgba(
                     tile + (1.0 if pg.task == "regression" else 0), out_scale
                 )
-            else:
+            elif c == 0:
                 rgba = _tile_rgba(tile, None)
+            else:
+                rgba = _tile_rgba(np.clip(tile, -1, 1) + 1, 2.0)
             mosaic[top : top + t, left : left + t] = rgba
     segments, widths, styles, colours = _weight_lines(pg, tops, t, hgap)
     ax.add_collection(
@@ -231,9 +239,55 @@ def plot_playground_network(pg: Playground, ax=None, resolution: int = 24):
     )
     ax.imshow(mosaic, extent=(0, width, height, 0), interpolation="nearest", zorder=2)
     _label_network(pg, ax, tops, t, hgap, maps)
+    _label_neurons(pg, ax, tops, t, hgap, maps)
+    _neuron_colour_bar(ax)
     ax.set(xlim=(-1.6 * t, width - hgap + 0.2 * t), ylim=(height + 0.2 * t, -1.4 * t))
     ax.set_axis_off()
     return ax
+
+
+def _label_neurons(pg: Playground, ax, tops, t, hgap, maps) -> None:
+    """Write each neuron's bias under its tile; mark dead ReLU neurons."""
+    for c, bias in enumerate(pg.biases(), start=1):
+        for i, (top, b) in enumerate(zip(tops[c], bias, strict=True)):
+            left = c * (t + hgap)
+            ax.text(
+                left + t / 2,
+                top + t + 1,
+                f"b {b:+.2f}",
+                ha="center",
+                va="top",
+                fontsize=6,
+                color="0.25",
+            )
+            hidden = c < len(maps) - 1
+            if hidden and pg.config.activation == "relu" and not maps[c][..., i].any():
+                ax.text(
+                    left + t / 2,
+                    top + t / 2,
+                    "dead",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black",
+                    weight="bold",
+                )
+
+
+def _neuron_colour_bar(ax) -> None:
+    """A colour bar of the hidden neurons' scale, drawn once per Axes."""
+    if any(child.get_label() == "neuron scale" for child in ax.child_axes):
+        return
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    cax = ax.inset_axes([0.25, -0.06, 0.5, 0.03], label="neuron scale")
+    bar = ax.figure.colorbar(
+        ScalarMappable(Normalize(-1, 1), cmap=_CMAP), cax=cax, orientation="horizontal"
+    )
+    bar.set_ticks([-1, 0, 1])
+    bar.ax.tick_params(labelsize=7)
+    bar.set_label("hidden neuron output (clipped to ±1)", fontsize=7)
 
 
 def _weight_lines(pg: Playground, tops, t, hgap):

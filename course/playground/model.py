@@ -45,13 +45,17 @@ def _optimizer(config: PlaygroundConfig):
 
 
 def build_playground_model(
-    config: PlaygroundConfig, task: str = "binary", n_classes: int = 2
+    config: PlaygroundConfig,
+    task: str = "binary",
+    n_classes: int = 2,
+    n_train: int = 250,
 ) -> keras.Sequential:
     """Build and compile the Keras network a configuration describes.
 
     Dense hidden layers with the chosen activation, an output layer that fits
-    the task (sigmoid, softmax or linear), the regulariser on every kernel, and
-    seeded Glorot initial weights, so a configuration always starts alike.
+    the task (sigmoid, softmax or linear), the regulariser on every kernel,
+    dropout after every hidden layer (if set), and Glorot initial weights seeded
+    by ``init_seed``, so a configuration always starts alike.
     """
     if not isinstance(config, PlaygroundConfig):
         raise TypeError(
@@ -68,16 +72,26 @@ def build_playground_model(
                 size,
                 activation=out_activation if last else config.activation,
                 kernel_initializer=keras.initializers.GlorotUniform(
-                    seed=config.seed + i
+                    seed=config.init_seed + i
                 ),
                 kernel_regularizer=reg,
                 name="output" if last else f"hidden_{i + 1}",
             )
         )
+        if config.dropout > 0 and not last:
+            layers.append(
+                keras.layers.Dropout(
+                    config.dropout,
+                    seed=config.init_seed + 100 + i,
+                    name=f"drop_{i + 1}",
+                )
+            )
     model = keras.Sequential(layers, name="playground")
     # Several steps per compiled call: the per-step Python overhead is most of
-    # the time of a network this small (see the notebook's speed section).
-    model.compile(optimizer=_optimizer(config), loss=loss, steps_per_execution=16)
+    # the time of a network this small. One call per epoch where an epoch has
+    # at most 32 steps, so the loss is recorded at the end of whole epochs.
+    steps = max(1, min(32, -(-n_train // config.batch_size)))
+    model.compile(optimizer=_optimizer(config), loss=loss, steps_per_execution=steps)
     return model
 
 
@@ -102,7 +116,7 @@ def _data_code(config: PlaygroundConfig) -> list[str]:
         f'x, y = playground.make_playground_data("{config.dataset}", '
         f"n_points={config.n_points}, noise={config.noise!r}, seed={config.seed})",
         "(x_train, y_train), (x_test, y_test) = playground.split_playground_data(",
-        f"    x, y, train_fraction={config.train_fraction!r}, seed={config.seed}",
+        f"    x, y, train_fraction={config.train_fraction!r}, seed={config.split_seed}",
         ")",
     ]
 
@@ -129,11 +143,20 @@ def _model_code(config: PlaygroundConfig, task: str, n_classes: int) -> list[str
     optimizer = {"sgd": "SGD", "adam": "Adam"}[config.optimizer]
     metrics = "" if task == "regression" else '\n    metrics=["accuracy"],'
     return [
-        f"keras.utils.set_random_seed({config.seed})",
+        f"keras.utils.set_random_seed({config.init_seed})",
         "model = keras.Sequential(",
         "    [",
         f"        keras.Input(shape=({len(config.features)},)),",
-        *[_dense_code(n, config.activation, reg) for n in config.hidden_layers],
+        *[
+            line
+            for n in config.hidden_layers
+            for line in [_dense_code(n, config.activation, reg)]
+            + (
+                [f"        keras.layers.Dropout({config.dropout!r}),"]
+                if config.dropout > 0
+                else []
+            )
+        ],
         _dense_code(units, out_activation, reg),
         "    ]",
         ")",
@@ -187,6 +210,26 @@ def playground_keras_code(
         ")",
     ]
     return "\n".join(lines) + "\n"
+
+
+_MAX_ROWS = 100_000  # rows of shuffled training data per fit call
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Records a playground's losses about every ``every`` epochs during a fit."""
+
+    def __init__(self, pg: Playground, every: int, total: int):
+        super().__init__()
+        self.pg, self.every, self.total = pg, every, total
+        self.next = every
+
+    def on_train_batch_end(self, batch, logs=None):
+        # ``batch`` is the last step of a group of steps_per_execution steps
+        seen = min((batch + 1) * self.pg.config.batch_size, self.total)
+        done = seen / len(self.pg._f_train)
+        if done >= self.next and seen < self.total:
+            self.pg._record(round(self.pg.epoch + done, 3))
+            self.next = (done // self.every + 1) * self.every
 
 
 # --------------------------------------------------------------------------
@@ -315,14 +358,21 @@ class Playground:
         }
         if changed & PlaygroundConfig.fields_of_kind("data"):
             self._make_data()
-        if changed & PlaygroundConfig.fields_of_kind("data", "network"):
+        if changed == {"init_seed"}:  # same network: new weights, no rebuild
+            self._draw_weights()
+        elif changed & PlaygroundConfig.fields_of_kind("data", "network"):
             self.reset()
         elif "learning_rate" in changed:
             self.model.optimizer.learning_rate.assign(new.learning_rate)
 
     def new_sample(self) -> None:
-        """Draw new data and new initial weights (the next seed) and reset."""
+        """Draw new points (the next ``seed``), keep the other settings; reset."""
         self.configure(seed=self._config.seed + 1)
+
+    def reinitialise(self) -> None:
+        """Draw new initial weights (the next ``init_seed``) on the same data, and
+        reset: the web page's Reset button."""
+        self.configure(init_seed=self._config.init_seed + 1)
 
     # -- data -------------------------------------------------------------
     def _make_data(self) -> None:
@@ -343,48 +393,77 @@ class Playground:
             self.n_classes = int(y.max()) + 1 if self.task != "regression" else 0
             self.extent = _EXTENT * 2
         (self.x_train, self.y_train), (self.x_test, self.y_test) = (
-            split_playground_data(x, y, c.train_fraction, c.seed)
+            split_playground_data(x, y, c.train_fraction, c.split_seed)
         )
 
     # -- model and training -----------------------------------------------
     def reset(self) -> None:
-        """Build a fresh network (seeded initial weights) and forget the training."""
+        """Build a fresh network (initial weights from ``init_seed``) and forget
+        the training."""
         c = self._config
-        self.model = build_playground_model(c, self.task, self.n_classes)
+        self.model = build_playground_model(
+            c, self.task, self.n_classes, len(self.x_train)
+        )
+        self._dense = [
+            layer
+            for layer in self.model.layers
+            if isinstance(layer, keras.layers.Dense)
+        ]
         self._probe = keras.Model(
-            self.model.inputs[0], [layer.output for layer in self.model.layers]
+            self.model.inputs[0], [layer.output for layer in self._dense]
         )
         self._f_train = playground_features(self.x_train, c.features)
         self._f_test = playground_features(self.x_test, c.features)
-        self._shuffle_rng = np.random.default_rng(c.seed)
+        self._shuffle_rng = np.random.default_rng(c.init_seed)
         self._loss_fn = keras.losses.get(_output_spec(self.task, self.n_classes)[2])
         self.epoch = 0
-        self.history: dict[str, list[float]] = {
-            "epoch": [],
-            "train_loss": [],
-            "test_loss": [],
-        }
-        self._record()
+        keys = ["epoch", "train_loss", "test_loss"]
+        if self.task != "regression":
+            keys += ["train_accuracy", "test_accuracy"]
+        self.history: dict[str, list[float]] = {key: [] for key in keys}
+        self._record(0)
 
-    def train(self, epochs: int = 1, record_every: int | None = None) -> None:
+    def _draw_weights(self) -> None:
+        """Draw the initial weights of ``init_seed`` into the built model (as a
+        new build would) and forget the training; faster than a rebuild."""
+        c = self._config
+        for i, layer in enumerate(self._dense):
+            init = keras.initializers.GlorotUniform(seed=c.init_seed + i)
+            layer.kernel.assign(init(layer.kernel.shape))
+            layer.bias.assign(keras.ops.zeros(layer.bias.shape))
+        optimizer = self.model.optimizer
+        for variable in optimizer.variables:  # step count and slots, not the rate
+            if variable.name != "learning_rate":
+                variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
+        self._shuffle_rng = np.random.default_rng(c.init_seed)
+        self.epoch = 0
+        self.history = {key: [] for key in self.history}
+        self._record(0)
+
+    def train(self, epochs: int = 1, record_every: int = 1) -> None:
         """Train ``epochs`` epochs with mini-batch SGD (or Adam); record the losses.
 
         Args:
             epochs: how many passes over the (reshuffled) training set.
-            record_every: also record the losses every this many epochs, for
-                the loss curves (default: only at the end). Each record needs
-                its own ``fit`` call, and a call has a fixed overhead.
+            record_every: record the losses (and accuracies) about every this
+                many epochs, for the loss curves, and always at the end. A
+                record falls on the first compiled group of steps that ends after
+                the epoch (one group an epoch where an epoch has at most 32 steps
+                and the batch size divides the training set; otherwise
+                ``history["epoch"]`` holds fractions of an epoch).
         """
         epochs = require_int("epochs", epochs, 1, MAX_EPOCHS)
-        every = epochs if record_every is None else record_every
-        every = require_int("record_every", every, 1, MAX_EPOCHS)
+        every = require_int("record_every", record_every, 1, MAX_EPOCHS)
+        # at most _MAX_ROWS rows per fit call: the memory of a long train is bounded
+        per_call = max(1, _MAX_ROWS // len(self._f_train))
         while epochs > 0:
-            self._fit(min(every, epochs))
-            epochs -= every
+            self._fit(min(per_call, epochs), every)
+            epochs -= per_call
 
-    def _fit(self, epochs: int) -> None:
+    def _fit(self, epochs: int, every: int) -> None:
         """One ``fit`` call over ``epochs`` shuffled copies of the training set:
-        ``fit`` has a fixed cost per call and per epoch, so one long epoch."""
+        ``fit`` has a fixed cost per call and per epoch, so one long epoch, with
+        a callback that records the losses along the way."""
         n = len(self._f_train)
         order = np.concatenate(
             [self._shuffle_rng.permutation(n) for _ in range(epochs)]
@@ -396,19 +475,43 @@ class Playground:
             epochs=1,
             shuffle=False,
             verbose=0,
+            callbacks=[_Recorder(self, every, epochs * n)],
         )
         self.epoch += epochs
-        self._record()
+        self._record(self.epoch)
+
+    def _record(self, epoch: float) -> None:
+        if self.history["epoch"] and self.history["epoch"][-1] == epoch:
+            return
+        for key, value in self._measure().items():
+            self.history[key].append(value)
+        self.history["epoch"].append(epoch)
+
+    def _measure(self) -> dict[str, float]:
+        """Losses (data loss, without the regularisation term) and accuracies now."""
+        both = self._output_of(np.concatenate([self._f_train, self._f_test]))
+        n = len(self._f_train)
+        out = {
+            "train_loss": float(keras.ops.mean(self._loss_fn(self.y_train, both[:n]))),
+            "test_loss": float(keras.ops.mean(self._loss_fn(self.y_test, both[n:]))),
+        }
+        if self.task != "regression":
+            out["train_accuracy"] = float(
+                np.mean(self._classes(both[:n]) == self.y_train)
+            )
+            out["test_accuracy"] = float(
+                np.mean(self._classes(both[n:]) == self.y_test)
+            )
+        return out
+
+    def _classes(self, outputs: np.ndarray) -> np.ndarray:
+        if self.task == "multiclass":
+            return outputs.argmax(axis=1)
+        return (outputs >= 0.5).astype(int)
 
     def step(self) -> None:
         """Train one epoch (the web page's "step" button)."""
         self.train(1)
-
-    def _record(self) -> None:
-        train_loss, test_loss = self.losses()
-        self.history["epoch"].append(self.epoch)
-        self.history["train_loss"].append(train_loss)
-        self.history["test_loss"].append(test_loss)
 
     def _output_of(self, features: np.ndarray) -> np.ndarray:
         # A direct call: no data pipeline (as in predict) and no compiled function
@@ -418,12 +521,8 @@ class Playground:
 
     def losses(self) -> tuple[float, float]:
         """Training and test loss now (data loss, without the regularisation term)."""
-        both = self._output_of(np.concatenate([self._f_train, self._f_test]))
-        n = len(self._f_train)
-        return (
-            float(keras.ops.mean(self._loss_fn(self.y_train, both[:n]))),
-            float(keras.ops.mean(self._loss_fn(self.y_test, both[n:]))),
-        )
+        m = self._measure()
+        return m["train_loss"], m["test_loss"]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The network's output for 2-D points x (n, 2).
@@ -445,9 +544,22 @@ class Playground:
             if split == "train"
             else (self.x_test, self.y_test)
         )
-        p = self.predict(x)
-        pred = p.argmax(axis=1) if self.task == "multiclass" else (p >= 0.5).astype(int)
-        return float(np.mean(pred == y))
+        return float(np.mean(self._classes(self.predict(x)) == y))
+
+    def confusion_matrix(self, split: str = "test") -> np.ndarray:
+        """Counts of (true class, predicted class) pairs of the "train" or "test"
+        split: row i, column j counts points of class i predicted as j."""
+        require_choice("split", split, ("train", "test"))
+        if self.task == "regression":
+            raise ValueError("a confusion matrix is for classification")
+        x, y = (
+            (self.x_train, self.y_train)
+            if split == "train"
+            else (self.x_test, self.y_test)
+        )
+        k = self.n_classes
+        pred = self._classes(self.predict(x))
+        return np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
 
     @property
     def diverged(self) -> bool:
@@ -480,7 +592,11 @@ class Playground:
 
     def weights(self) -> list[np.ndarray]:
         """The kernels (inputs × neurons) of every layer, features to output."""
-        return [np.asarray(layer.kernel) for layer in self.model.layers]
+        return [np.asarray(layer.kernel) for layer in self._dense]
+
+    def biases(self) -> list[np.ndarray]:
+        """The biases of every layer, first hidden layer to output."""
+        return [np.asarray(layer.bias) for layer in self._dense]
 
     def keras_code(self, epochs: int | None = None) -> str:
         """Keras code of this network, trained ``epochs`` epochs.

@@ -21,6 +21,7 @@ from .choices import (
     FEATURES,
     PLAYGROUND_ACTIVATIONS,
     PLAYGROUND_DATASETS,
+    PLAYGROUND_DROPOUT_RATES,
     PLAYGROUND_FEATURES,
     PLAYGROUND_LEARNING_RATES,
     PLAYGROUND_MAX_HIDDEN_LAYERS,
@@ -169,11 +170,11 @@ def _checkbox(description):
     return lambda w, c: w.Checkbox(description=description, indent=False)
 
 
-def _seed(w, c):
-    return w.BoundedIntText(
+def _seed(description):
+    return lambda w, c: w.BoundedIntText(
         min=0,
         max=2**31 - 1,
-        description="Seed",
+        description=description,
         style=_SHORT,
         layout=w.Layout(width="150px"),
     )
@@ -194,7 +195,8 @@ CONTROLS: dict[str, _Control] = {
     "noise": _Control(_slider("Noise %", 0, 50, 5), _percent, _fraction),
     "train_fraction": _Control(_slider("Train %", 10, 90, 10), _percent, _fraction),
     "batch_size": _Control(_slider("Batch size", 1, 30)),
-    "seed": _Control(_seed),
+    "seed": _Control(_seed("Data seed")),
+    "init_seed": _Control(_seed("Weights seed")),
     "features": _Control(lambda w, c: _FeatureToggles(w)),
     "hidden_layers": _Control(lambda w, c: _LayerSliders(w)),
     "activation": _Control(_dropdown("Activation", PLAYGROUND_ACTIVATIONS)),
@@ -204,6 +206,7 @@ CONTROLS: dict[str, _Control] = {
         _dropdown("Reg. rate", PLAYGROUND_REGULARIZATION_RATES)
     ),
     "optimizer": _Control(_dropdown("Optimizer", PLAYGROUND_OPTIMIZERS)),
+    "dropout": _Control(_dropdown("Dropout", PLAYGROUND_DROPOUT_RATES)),
     "show_test_data": _Control(_checkbox("Show test data")),
     "discretize": _Control(_checkbox("Discretize output")),
 }
@@ -293,7 +296,8 @@ class PlaygroundWidget:
         for name in CONTROLS:
             if not hasattr(self, name):
                 setattr(self, name, self.controls[name])
-        self.new_sample_button = w.Button(description="New sample", icon="refresh")
+        self.new_sample_button = w.Button(description="New data", icon="refresh")
+        self.reinit_button = w.Button(description="Re-initialise", icon="random")
         self.reset_button = w.Button(description="Reset", icon="undo")
         self.play_button = w.ToggleButton(
             description="Play", icon="play", button_style="success"
@@ -320,6 +324,7 @@ class PlaygroundWidget:
                 *(ctl[n] for n in ("dataset", "noise", "train_fraction")),
                 ctl["batch_size"],
                 w.HBox([ctl["seed"], self.new_sample_button]),
+                w.HBox([ctl["init_seed"], self.reinit_button]),
             ]
         )
         network_box = w.VBox(
@@ -337,6 +342,7 @@ class PlaygroundWidget:
                 *(ctl[n] for n in training),
                 ctl["regularization_rate"],
                 ctl["optimizer"],
+                ctl["dropout"],
             ]
         )
         toolbar = w.HBox(
@@ -364,6 +370,7 @@ class PlaygroundWidget:
         self.new_sample_button.on_click(
             lambda _: self._apply(seed=self.playground.config.seed + 1)
         )
+        self.reinit_button.on_click(lambda _: self.reinitialise())
         self.code_button.on_click(lambda _: self.show_code())
 
     def _ipython_display_(self) -> None:
@@ -426,9 +433,13 @@ class PlaygroundWidget:
         self.render()
 
     def reset(self) -> None:
-        """Start the training again from the initial weights and redraw."""
+        """Start the training again from the same initial weights and redraw."""
         self.playground.reset()
         self.render()
+
+    def reinitialise(self) -> None:
+        """Draw new initial weights on the same data (the web page's Reset)."""
+        self._apply(init_seed=self.playground.config.init_seed + 1)
 
     def show_code(self) -> None:
         """Print the Keras code of the current network below the figure."""

@@ -106,7 +106,7 @@ def test_random_configs_round_trip():
 
 
 def test_settings_string_is_short_and_missing_keys_take_defaults():
-    assert len(PlaygroundConfig().to_settings()) < 200
+    assert len(PlaygroundConfig().to_settings()) < 250
     c = PlaygroundConfig.from_settings("data=xor&layers=2")
     assert c == PlaygroundConfig(dataset="xor", hidden_layers=(2,))
     assert PlaygroundConfig.from_settings("layers=").hidden_layers == ()

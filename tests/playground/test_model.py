@@ -60,9 +60,9 @@ def test_model_has_the_configured_layers(config, task, k, units, activation):
         assert layer.get_config()["activation"] == config.activation
 
 
-def test_model_initial_weights_follow_the_seed():
+def test_model_initial_weights_follow_the_init_seed():
     def first_kernel(seed):
-        model = build_playground_model(PlaygroundConfig(seed=seed))
+        model = build_playground_model(PlaygroundConfig(init_seed=seed))
         return np.asarray(model.layers[0].kernel)
 
     np.testing.assert_array_equal(first_kernel(1), first_kernel(1))
@@ -167,7 +167,8 @@ def test_losses_agree_with_keras_evaluate(trained):
         features, trained.y_test, verbose=0, batch_size=1000
     )
     np.testing.assert_allclose(trained.losses()[1], expected, rtol=1e-5)
-    assert trained.history["epoch"] == [0, 5]
+    epochs = trained.history["epoch"]
+    assert epochs == [0, 1, 2, 3, 4, 5]  # 25 steps an epoch, one compiled call
     assert trained.history["test_loss"][-1] == trained.losses()[1]
 
 
@@ -193,12 +194,63 @@ def test_training_is_reproducible_and_chunks_do_not_matter():
 
 
 def test_record_every_records_the_losses_along_the_way():
-    pg = Playground(PlaygroundConfig(**SMALL))
+    pg = Playground(PlaygroundConfig(**SMALL))  # 50 training points, 5 steps an epoch
     pg.train(10, record_every=3)
     assert pg.history["epoch"] == [0, 3, 6, 9, 10] and pg.epoch == 10
-    assert len(pg.history["train_loss"]) == len(pg.history["test_loss"]) == 5
+    assert len(pg.history["train_loss"]) == len(pg.history["test_accuracy"]) == 5
+    pg.train(4)  # one record per epoch
+    assert pg.history["epoch"][5:] == [11, 12, 13, 14]
+    pg.configure(batch_size=30)  # live: still 5 steps a call, now 4 steps in all
+    pg.train(2)
+    assert pg.history["epoch"][9:] == [16]  # a group longer than the call
     with pytest.raises(ValueError, match="record_every must be from 1"):
         pg.train(5, record_every=0)
+
+
+def test_a_long_train_is_split_into_fit_calls_of_bounded_size(monkeypatch):
+    import course.playground.model as model
+
+    monkeypatch.setattr(model, "_MAX_ROWS", 120)  # two epochs of 50 points a call
+    pg = Playground(PlaygroundConfig(**SMALL))
+    calls = []
+    fit = pg.model.fit
+    monkeypatch.setattr(
+        pg.model, "fit", lambda x, y, **kw: calls.append(len(x)) or fit(x, y, **kw)
+    )
+    pg.train(5)
+    assert calls == [100, 100, 50] and pg.epoch == 5
+
+
+def test_reinitialise_draws_new_weights_on_the_same_data():
+    pg = Playground(PlaygroundConfig(**SMALL))
+    x, w = pg.x_train.copy(), pg.weights()[0]
+    pg.reinitialise()
+    assert pg.config.init_seed == 1 and pg.config.seed == 0
+    np.testing.assert_array_equal(pg.x_train, x)
+    assert not np.allclose(pg.weights()[0], w)
+    pg.train(3)
+    fresh = Playground(PlaygroundConfig(init_seed=1, **SMALL))
+    fresh.train(3)  # re-initialising in place equals building anew
+    np.testing.assert_allclose(pg.history["train_loss"], fresh.history["train_loss"])
+    pg.configure(split_seed=3)
+    assert not np.array_equal(pg.x_train, x)
+
+
+def test_confusion_matrix_counts_every_test_point_and_agrees_with_accuracy(trained):
+    m = trained.confusion_matrix("test")
+    assert m.shape == (2, 2) and m.sum() == len(trained.y_test)
+    np.testing.assert_allclose(np.trace(m) / m.sum(), trained.accuracy("test"))
+    np.testing.assert_array_equal(m.sum(axis=1), np.bincount(trained.y_test))
+
+
+def test_dropout_adds_dropout_layers_but_keeps_the_pictures():
+    pg = Playground(PlaygroundConfig(dropout=0.2, **SMALL))
+    kinds = [type(layer).__name__ for layer in pg.model.layers]
+    assert kinds == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert [w.shape for w in pg.weights()] == [(2, 4), (4, 4), (4, 1)]
+    assert len(pg.neuron_outputs(5)) == 4
+    pg.train(2)
+    assert np.isfinite(pg.losses()).all()
 
 
 def test_predict_and_neuron_outputs_agree(trained):

@@ -119,14 +119,22 @@ def test_widget_for_own_data_and_bad_arguments():
         pgm.PlaygroundWidget(frame_seconds=0)
 
 
-def test_the_controls_table_covers_every_setting_but_the_point_count(widget):
+def test_the_controls_table_covers_every_setting_but_points_and_split(widget):
     import dataclasses
 
     from course.playground import PlaygroundConfig
     from course.playground.widget import CONTROLS
 
     names = [f.name for f in dataclasses.fields(PlaygroundConfig)]
-    assert [n for n in names if n not in CONTROLS] == ["n_points"]
+    assert [n for n in names if n not in CONTROLS] == ["n_points", "split_seed"]
     expected = dataclasses.asdict(widget.playground.config)
-    del expected["n_points"]
+    del expected["n_points"], expected["split_seed"]
     assert widget._config_from_controls() == expected
+
+
+def test_reinitialise_button_draws_new_weights_and_redraws(widget):
+    image, x = widget.image.value, widget.playground.x_train.copy()
+    widget.reinit_button.click()
+    assert widget.playground.config.init_seed == 1 and widget.init_seed.value == 1
+    np.testing.assert_array_equal(widget.playground.x_train, x)
+    assert widget.image.value != image
