@@ -10,11 +10,13 @@ import numpy as np
 from course import activations
 
 from .core import CheckResult, ExerciseCheck, as_array, call_student, exercise_check
+from .neuron import grade_quiz
 
 __all__ = [
     "check_activation_derivative",
     "check_activation_function",
     "check_output_activations",
+    "check_quiz",
     "check_xor_relu_weights",
 ]
 
@@ -224,3 +226,20 @@ def check_output_activations(
             problem = _output_activation_problem(task, choices[task])
             if problem:
                 check.fail(problem)
+
+
+_QUIZ = {
+    1: (1.0, "Multiply out the layers: what is a product of matrices?"),
+    2: (
+        "b",
+        "Recall what a trained linear model does on symmetric data (notebook 02).",
+    ),
+    3: ("a", "Which of these has a derivative of zero wherever it exists?"),
+    4: ("a", "Backpropagation multiplies by g'(z) ≤ 1/4 once per layer it passes."),
+}
+
+
+@exercise_check("quiz")
+def check_quiz(check: ExerciseCheck, answers) -> str:
+    """Check the answers to notebook 03's quiz, {question number: letter or number}."""
+    return grade_quiz(check, answers, _QUIZ)

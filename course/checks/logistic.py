@@ -10,8 +10,10 @@ import numpy as np
 from course.activations import np_sigmoid
 
 from .core import ExerciseCheck, as_array, call_student, exercise_check
+from .neuron import grade_quiz
 
 __all__ = [
+    "check_quiz",
     "check_sigmoid_boundary_line",
     "check_sigmoid_derivative",
     "check_xor_network",
@@ -101,3 +103,20 @@ def check_xor_network(
     )
     outputs = ", ".join(f"{o:.2f}" for o in out)
     return f"outputs {outputs} for (0,0), (0,1), (1,0), (1,1)"
+
+
+_QUIZ = {
+    1: ("a", "Compare p̂ − y with 2(p̂ − y)·p̂(1 − p̂) when p̂ is almost 0."),
+    2: ("b", "Where is σ(w·x + b) = 0.5? Solve w·x + b = 0 for two inputs."),
+    3: (
+        float(np.exp(0.7)),
+        "One unit more adds w to the log-odds; what does that do to the odds?",
+    ),
+    4: ("a", "Which predictions keep the cross-entropy lowest when no line fits?"),
+}
+
+
+@exercise_check("quiz")
+def check_quiz(check: ExerciseCheck, answers) -> str:
+    """Check the answers to notebook 02's quiz, {question number: letter or number}."""
+    return grade_quiz(check, answers, _QUIZ)

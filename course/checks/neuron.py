@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -19,7 +19,9 @@ __all__ = [
     "check_housing_test_mae",
     "check_linear_neuron",
     "check_mae_gradient",
+    "check_quiz",
     "check_threshold_gate",
+    "grade_quiz",
 ]
 
 
@@ -175,3 +177,59 @@ def check_housing_test_mae(
         )
         check.fail(f"got ${got:,.0f}, expected ${want:,.0f}. {hint}")
     return f"${want:,.0f} with all 11 columns"
+
+
+# --------------------------------------------------------------------------
+# Quizzes (one per notebook; notebooks 02 and 03 reuse grade_quiz)
+# --------------------------------------------------------------------------
+
+
+def _quiz_answer_is_right(check: ExerciseCheck, number, given, right) -> bool | None:
+    """True/False for an answer; None (after a hint) when it is unusable."""
+    if isinstance(right, str):  # multiple choice: a letter
+        if not isinstance(given, str):
+            check.fail(f'question {number}: answer with a letter in quotes, like "a".')
+            return None
+        return given.strip().strip("()").lower() == right
+    value = as_number(check, given, f"answer {number}")
+    if value is None:
+        return None
+    return abs(value - right) <= 0.01 * max(1.0, abs(right))
+
+
+def grade_quiz(check: ExerciseCheck, answers, questions: Mapping) -> str:
+    """Grade ``answers`` {number: answer} against ``questions`` {number: (right, hint)}.
+
+    ``right`` is a letter (multiple choice) or a number (1 % tolerance). Each wrong
+    answer records its hint, which points at the idea, not at the answer.
+
+    Returns:
+        The success text.
+    """
+    if not isinstance(answers, Mapping):
+        check.stop("`quiz_answers` should be a dict {question number: your answer}.")
+    for number, (right, hint) in questions.items():
+        given = answers.get(number)
+        if given is None or given is Ellipsis:
+            check.fail(f"question {number}: still None; replace it with your answer.")
+            continue
+        if _quiz_answer_is_right(check, number, given, right) is False:
+            check.fail(f"question {number}: not quite. {hint}")
+    return f"all {len(questions)} answers right"
+
+
+_QUIZ = {
+    1: (
+        "b",
+        "Can one straight line separate XOR? The convergence theorem assumes it can.",
+    ),
+    2: ("c", "Which argument of keras.layers.Dense switches the '+ b' on or off?"),
+    3: ("b", "The predictions must not change when every lot-size number halves."),
+    4: ("a", "A house is among the dearest partly because of what the features miss."),
+}
+
+
+@exercise_check("quiz")
+def check_quiz(check: ExerciseCheck, answers) -> str:
+    """Check the answers to notebook 01's quiz, {question number: letter}."""
+    return grade_quiz(check, answers, _QUIZ)

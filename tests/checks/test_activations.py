@@ -164,3 +164,12 @@ def test_every_check_returns_a_check_result(capsys):
     assert [bool(r) for r in wrong] == [False] * 4
     out = capsys.readouterr().out
     assert out.count("✅") == 4 and out.count("❌") == 4
+
+
+def test_quiz_of_notebook_03(capsys):
+    from course.checks.activations import check_quiz
+
+    assert check_quiz({1: 1, 2: "b", 3: "a", 4: "a"})
+    assert not check_quiz({1: 10, 2: "b", 3: "a", 4: "c"})
+    out = capsys.readouterr().out
+    assert "question 1: not quite" in out and "question 4: not quite" in out

@@ -136,3 +136,11 @@ def test_xor_network_reports_every_missing_answer(capsys):
     out = capsys.readouterr().out
     for name in ("hidden_weights", "hidden_bias", "output_weights", "output_bias"):
         assert f"`{name}` is still None" in out
+
+
+def test_quiz_of_notebook_02(capsys):
+    from course.checks.logistic import check_quiz
+
+    assert check_quiz({1: "a", 2: "b", 3: float(np.exp(0.7)), 4: "a"})
+    assert not check_quiz({1: "a", 2: "b", 3: 0.7, 4: "a"})  # w itself, not the odds
+    assert "question 3: not quite" in capsys.readouterr().out

@@ -223,3 +223,44 @@ def test_housing_test_mae_wants_all_eleven_columns(capsys, housing_like):
     x_train, y_train, x_test, y_test = housing_like
     assert not check_housing_test_mae(1.0, x_train[:, :5], y_train, x_test, y_test)
     assert "all 11 feature columns" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# check_quiz and grade_quiz
+# --------------------------------------------------------------------------
+
+
+def test_quiz_right_answers_pass_in_any_spelling(capsys):
+    from course.checks.neuron import check_quiz
+
+    assert check_quiz({1: "b", 2: "C", 3: "(b)", 4: " a "})
+    assert "✅" in capsys.readouterr().out
+
+
+def test_quiz_wrong_answer_gets_its_hint_not_the_answer(capsys):
+    from course.checks.neuron import check_quiz
+
+    assert not check_quiz({1: "a", 2: "c", 3: "b", 4: "a"})
+    out = capsys.readouterr().out
+    assert "question 1: not quite" in out and "question 2" not in out
+    assert '"b"' not in out
+
+
+@pytest.mark.parametrize("answers", [None, [1, 2], {1: None}, {1: 3, 2: "c"}])
+def test_quiz_unfinished_or_garbage_answers_get_a_hint(answers, capsys):
+    from course.checks.neuron import check_quiz
+
+    assert not check_quiz(answers)
+    assert "❌" in capsys.readouterr().out
+
+
+def test_grade_quiz_numbers_within_one_percent():
+    from course.checks.core import ExerciseCheck
+    from course.checks.neuron import grade_quiz
+
+    questions = {1: (2.0, "think")}
+    check = ExerciseCheck("quiz")
+    grade_quiz(check, {1: 2.01}, questions)
+    assert check.problems == []
+    grade_quiz(check, {1: 2.1}, questions)
+    assert check.problems == ["question 1: not quite. think"]
