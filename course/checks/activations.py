@@ -28,8 +28,8 @@ def _test_inputs() -> np.ndarray:
 
 
 _STABILITY_HINT = (
-    "np.exp overflowed for a large |z|. np.where evaluates BOTH branches, so "
-    "clip the argument first, e.g. np.expm1(np.minimum(z, 0))."
+    "np.exp overflowed for a large |z|. np.where evaluates BOTH branches for "
+    "every element: make sure the exponential never sees a large positive z."
 )
 # Only an overflow becomes a hint: 0/0 inside an np.where branch is harmless.
 _OVERFLOW_ONLY = {
