@@ -5,10 +5,12 @@ from __future__ import annotations
 from course.playground import Playground, PlaygroundConfig
 from course.playground._validate import require_features
 
-from .core import ExerciseCheck, as_whole_number, exercise_check
+from .core import ExerciseCheck, as_number, as_whole_number, exercise_check
 
 __all__ = [
     "check_circle_features",
+    "check_diverging_learning_rate",
+    "check_noisy_circle_settings",
     "check_playground_param_count",
     "check_xor_settings",
 ]
@@ -107,3 +109,77 @@ def check_xor_settings(check: ExerciseCheck, settings) -> str:
         "learning rate (0.1 or 0.3).",
     )
     return f"test accuracy {accuracy:.2f} with hidden layers {config.hidden_layers}"
+
+
+# -- hyperparameter exercises (notebook 04, section 8) ---------------------------
+
+
+def _train_hyper_playground(config: PlaygroundConfig, epochs: int) -> Playground:
+    """Train for a hyperparameter check; few records, so the check stays quick."""
+    pg = Playground(config)
+    pg.train(epochs, record_every=epochs)
+    return pg
+
+
+@exercise_check("diverging learning rate")
+def check_diverging_learning_rate(check: ExerciseCheck, learning_rate) -> str:
+    """Check a learning rate that makes the default network diverge on the plane.
+
+    Trains the tilted plane (regression, default network) for 40 epochs and
+    passes when the loss is no longer a number.
+    """
+    rate = as_number(check, learning_rate, "learning_rate")
+    check.stop_if_failed()
+    check.require(
+        1e-6 <= rate <= 10, f"learning_rate must be from 1e-6 to 10; got {rate:g}"
+    )
+    config = PlaygroundConfig(dataset="plane", learning_rate=rate)
+    pg = _train_hyper_playground(config, 40)
+    check.require(
+        pg.diverged,
+        f"with {rate:g} the loss stayed a number (train loss "
+        f"{pg.losses()[0]:.3g} after 40 epochs). Divergence means each step "
+        "overshoots the minimum by more than it started from: what must a step "
+        "be like for that?",
+    )
+    return f"learning rate {rate:g} diverged, as section 8.1 showed"
+
+
+_NOISY_FIXED = {
+    "dataset": "circle",
+    "noise": 0.5,
+    "train_fraction": 0.1,
+    "hidden_layers": (8, 8, 8),
+    "activation": "relu",
+}
+
+
+@exercise_check("noisy circle")
+def check_noisy_circle_settings(check: ExerciseCheck, settings) -> str:
+    """Check settings that keep 8.3's large network from over-fitting.
+
+    The data (circle, noise 0.5, train 0.1) and the network (three ReLU layers
+    of 8) are fixed; the settings must add L1/L2 or dropout. Trains 300 epochs
+    and passes when the test loss is below 0.8.
+    """
+    config = _settings_config(check, settings)
+    for name, wanted in _NOISY_FIXED.items():
+        if getattr(config, name) != wanted:
+            check.fail(f"keep {name} = {wanted!r} (you have {getattr(config, name)!r})")
+    check.stop_if_failed()
+    check.require(
+        (config.regularization != "none" and config.regularization_rate > 0)
+        or config.dropout > 0,
+        "the network is fixed here: change how it is trained, not its size. "
+        "Which settings hold the weights back?",
+    )
+    pg = _train_hyper_playground(config, 300)
+    train_loss, test_loss = (float("nan"),) * 2 if pg.diverged else pg.losses()
+    check.require(
+        test_loss < 0.8,
+        f"test loss {test_loss:.2f} after 300 epochs (needs below 0.8; train loss "
+        f"{train_loss:.2f}). A test loss far above the training loss is "
+        "over-fitting: hold the weights back more; a rate so large that even the "
+        "training loss is high holds them back too much.",
+    )
+    return f"test loss {test_loss:.2f} (train {train_loss:.2f}) after 300 epochs"

@@ -54,7 +54,8 @@ FEATURES: dict[str, Feature] = {
     "sin(x2)": Feature("np.sin(x2)", r"$\sin x_2$", "sin x₂"),
 }
 PLAYGROUND_FEATURES = tuple(FEATURES)
-PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+#: the web page's four, and the lecture's leaky ReLU and ELU (Keras names).
+PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "leaky_relu", "elu")
 PLAYGROUND_REGULARIZATIONS = ("none", "l1", "l2")
 PLAYGROUND_OPTIMIZERS = ("sgd", "adam")
 PLAYGROUND_LEARNING_RATES = (

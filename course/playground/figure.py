@@ -121,6 +121,8 @@ def plot_playground_surface(pg: Playground, ax=None, resolution: int = 80):
     if pg.config.show_test_data:
         _scatter_points(pg, ax, pg.x_test, pg.y_test, test=True)
     _surface_legend(pg, ax)
+    if pg.task != "multiclass":
+        _surface_colour_bar(pg, ax, kw)
     ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:], xlabel="$x_1$", ylabel="$x_2$")
     ax.locator_params(nbins=4)  # few tick labels: text is most of the drawing time
     ax.grid(False)
@@ -132,6 +134,22 @@ def plot_playground_surface(pg: Playground, ax=None, resolution: int = 80):
     }[pg.task]
     ax.set_title(f"{name}\nshade: {shade}", fontsize=10)
     return ax
+
+
+def _surface_colour_bar(pg: Playground, ax, kw: dict) -> None:
+    """A colour bar of the output (P(class 1) or the value), drawn once per Axes."""
+    if any(child.get_label() == "output scale" for child in ax.child_axes):
+        return
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    cax = ax.inset_axes([1.02, 0.15, 0.025, 0.7], label="output scale")
+    norm = Normalize(kw["vmin"], kw["vmax"])
+    bar = ax.figure.colorbar(ScalarMappable(norm, cmap=_CMAP), cax=cax)
+    lo, hi = (0, 1) if pg.task == "binary" else (-1, 1)
+    bar.ax.set_ylim(lo, hi)
+    bar.set_ticks([lo, (lo + hi) / 2, hi])
+    bar.ax.tick_params(labelsize=7)
 
 
 def _surface_legend(pg: Playground, ax) -> None:
@@ -358,7 +376,7 @@ def plot_playground_losses(pg: Playground, ax=None):
 def _playground_axes(fig):
     """Lay out the playground's three Axes on a figure (pyplot's or the widget's)."""
     fig.set_size_inches(13, 4.6)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.2, top=0.9, wspace=0.22)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.2, top=0.9, wspace=0.34)
     return fig.subplots(1, 3, width_ratios=[1.35, 1, 1])
 
 

@@ -135,3 +135,84 @@ def test_check_xor_settings_hints_before_training(capsys, trains_to):
         assert _verdict(pg_checks.check_xor_settings(wrong)) is False
         assert hint in capsys.readouterr().out
     assert calls == []
+
+
+# -- hyperparameter exercises ---------------------------------------------------
+
+
+class FakeRun:
+    """Stands in for a trained playground of a hyperparameter check."""
+
+    def __init__(self, losses=(0.1, 0.2), diverged=False):
+        self._losses, self.diverged = losses, diverged
+
+    def losses(self):
+        return self._losses
+
+
+@pytest.fixture
+def runs_to(monkeypatch):
+    """Stub the hyperparameter checks' training: every run ends as given."""
+    calls = []
+
+    def stub(**kwargs):
+        def train(config, epochs):
+            calls.append((config, epochs))
+            return FakeRun(**kwargs)
+
+        monkeypatch.setattr(pg_checks, "_train_hyper_playground", train)
+        return calls
+
+    return stub
+
+
+def test_check_diverging_learning_rate_end_to_end(capsys):
+    assert _verdict(pg_checks.check_diverging_learning_rate(3.0)) is True
+    assert _verdict(pg_checks.check_diverging_learning_rate(0.01)) is False
+    out = capsys.readouterr().out
+    assert "✅" in out and "stayed a number" in out
+
+
+def test_check_diverging_learning_rate_hints(capsys, runs_to):
+    calls = runs_to(diverged=True)
+    assert _verdict(pg_checks.check_diverging_learning_rate(2))
+    ((config, epochs),) = calls
+    assert (config.dataset, config.learning_rate, epochs) == ("plane", 2.0, 40)
+    for wrong, hint in [(None, "still None"), ("fast", "one number"), (0, "1e-6")]:
+        assert _verdict(pg_checks.check_diverging_learning_rate(wrong)) is False
+        assert hint in capsys.readouterr().out
+    assert len(calls) == 1  # no training for a wrong kind of answer
+    runs_to(diverged=False)
+    assert _verdict(pg_checks.check_diverging_learning_rate(0.3)) is False
+    out = capsys.readouterr().out
+    assert "overshoots" in out and "larger" not in out  # points, does not tell
+
+
+NOISY = "data=circle&noise=0.5&train=0.1&layers=8,8,8&activation=relu&lr=0.1"
+
+
+def test_check_noisy_circle_passes_regularised_settings(capsys, runs_to):
+    calls = runs_to(losses=(0.4, 0.6))
+    assert _verdict(
+        pg_checks.check_noisy_circle_settings(NOISY + "&reg=l2&reg_rate=0.01")
+    )
+    assert "✅" in capsys.readouterr().out
+    ((config, epochs),) = calls
+    assert (config.regularization, epochs) == ("l2", 300)
+    assert _verdict(pg_checks.check_noisy_circle_settings(NOISY + "&dropout=0.3"))
+
+
+def test_check_noisy_circle_hints(capsys, runs_to):
+    calls = runs_to(losses=(0.05, 1.5))
+    assert not _verdict(pg_checks.check_noisy_circle_settings(NOISY + "&dropout=0.1"))
+    assert "over-fitting" in capsys.readouterr().out
+    for wrong, hint in [
+        (None, "should be a string"),
+        (NOISY.replace("noise=0.5", "noise=0.1") + "&dropout=0.1", "keep noise"),
+        (NOISY.replace("8,8,8", "2") + "&dropout=0.1", "keep hidden_layers"),
+        (NOISY, "not its size"),
+        (NOISY + "&reg=l2&reg_rate=0.0", "not its size"),
+    ]:
+        assert not _verdict(pg_checks.check_noisy_circle_settings(wrong))
+        assert hint in capsys.readouterr().out
+    assert len(calls) == 1

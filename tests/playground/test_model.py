@@ -363,3 +363,12 @@ def test_a_too_large_learning_rate_is_reported_as_diverged():
     assert pg.diverged
     assert "diverged" in pgm.plot_playground_losses(pg).get_title()
     assert "test loss nan" in pg.summary()
+
+
+@pytest.mark.parametrize("activation", ["leaky_relu", "elu"])
+def test_the_lectures_leaky_relu_and_elu_are_activations_too(activation):
+    pg = Playground(PlaygroundConfig(activation=activation, **SMALL))
+    assert pg.model.layers[0].activation.__name__ == activation
+    namespace = {}
+    exec(pg.keras_code(epochs=1), namespace)  # the export names it the same way
+    assert namespace["model"].layers[0].activation.__name__ == activation
