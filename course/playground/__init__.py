@@ -39,6 +39,7 @@ _LAZY = {
     "plot_playground": "figure",
     "plot_playground_losses": "figure",
     "plot_playground_network": "figure",
+    "plot_playground_neuron": "figure",
     "plot_playground_surface": "figure",
     "Playground": "model",
     "build_playground_model": "model",
@@ -77,6 +78,7 @@ __all__ = [
     "plot_playground",
     "plot_playground_losses",
     "plot_playground_network",
+    "plot_playground_neuron",
     "plot_playground_surface",
     "split_playground_data",
 ]

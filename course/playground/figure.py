@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 
 import utils
 
+from ._validate import require_int
 from .choices import FEATURES, PLAYGROUND_DATASETS
 from .model import Playground, _output_spec
 
@@ -370,6 +371,45 @@ def plot_playground_losses(pg: Playground, ax=None):
         train_loss, test_loss = h["train_loss"][-1], h["test_loss"][-1]
         title = f"epoch {pg.epoch}: train {train_loss:.3f}, test {test_loss:.3f}"
     ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_playground_neuron(
+    pg: Playground, layer: int, unit: int, ax=None, resolution: int = 60
+):
+    """Draw one neuron's output over the plane, large (the web page's hover).
+
+    Args:
+        pg: the playground.
+        layer: 1 for the first hidden layer, and so on; the last is the output.
+        unit: the neuron's index in its layer, from 0.
+        ax: the Axes to draw on (default: a new figure).
+        resolution: grid points per axis.
+    """
+    maps = pg.neuron_outputs(require_int("resolution", resolution, 2, 400))
+    layer = require_int("layer", layer, 1, len(maps) - 1)
+    unit = require_int("unit", unit, 0, maps[layer].shape[-1] - 1)
+    values = maps[layer][..., unit]
+    output = layer == len(maps) - 1
+    lo, hi = (-1, 1) if not output or pg.task == "regression" else (0, 1)
+    ax = ax or plt.subplots(figsize=(3.6, 3.6))[1]
+    ax.imshow(
+        values,
+        origin="lower",
+        extent=pg.extent,
+        cmap=_CMAP,
+        vmin=lo,
+        vmax=hi,
+        interpolation="bilinear",
+        aspect="auto",
+    )
+    name = "output" if output else f"hidden layer {layer}"
+    dead = not output and pg.config.activation == "relu" and not values.any()
+    ax.set_title(
+        f"{name}, neuron {unit + 1}" + (" (dead)" if dead else ""), fontsize=10
+    )
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.grid(False)
     return ax
 
 

@@ -31,7 +31,7 @@ from .choices import (
     PLAYGROUND_REGULARIZATIONS,
 )
 from .config import PlaygroundConfig
-from .figure import _playground_axes, plot_playground
+from .figure import _playground_axes, plot_playground, plot_playground_neuron
 from .model import Playground
 
 # --------------------------------------------------------------------------
@@ -272,6 +272,7 @@ class PlaygroundWidget:
         self._task = None
         self._syncing = False
         self._error: str | None = None  # shown in the status line
+        self._neuron_figure = None  # made when a neuron is first enlarged
         self.figure = Figure(dpi=72)
         FigureCanvasAgg(self.figure)
         self._axes = _playground_axes(self.figure)
@@ -311,6 +312,13 @@ class PlaygroundWidget:
             layout=w.Layout(width="98%"),
         )
         self.image = w.Image(format="png")
+        self.neuron_choice = w.Dropdown(
+            options=[("none", None)],
+            description="Enlarge neuron",
+            style=_SHORT,
+            layout=w.Layout(width="260px"),
+        )
+        self.neuron_image = w.Image(format="png", layout=w.Layout(display="none"))
         self.code_output = w.Output()
         self.box = self._layout(w)
         self._connect()
@@ -348,13 +356,21 @@ class PlaygroundWidget:
         toolbar = w.HBox(
             [self.reset_button, self.play_button, self.step_button, self.status]
         )
-        view = w.HBox([ctl["show_test_data"], ctl["discretize"], self.code_button])
+        view = w.HBox(
+            [
+                ctl["show_test_data"],
+                ctl["discretize"],
+                self.code_button,
+                self.neuron_choice,
+            ]
+        )
         return w.VBox(
             [
                 toolbar,
                 w.HBox([data_box, network_box, train_box]),
                 self.image,
                 view,
+                self.neuron_image,
                 self.settings,
                 self.code_output,
             ]
@@ -372,6 +388,7 @@ class PlaygroundWidget:
         )
         self.reinit_button.on_click(lambda _: self.reinitialise())
         self.code_button.on_click(lambda _: self.show_code())
+        self.neuron_choice.observe(lambda _: self.render_neuron(), names="value")
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -393,8 +410,31 @@ class PlaygroundWidget:
             for name, spec in CONTROLS.items():
                 _show_value(self.controls[name], spec.to_widget(getattr(c, name)))
             self.settings.value = c.to_settings()
+            self._sync_neuron_choice()
         finally:
             self._syncing = False
+
+    def _sync_neuron_choice(self) -> None:
+        """Offer every hidden and output neuron of the current network."""
+        sizes = [
+            *self.playground.config.hidden_layers,
+            len(self.playground.biases()[-1]),
+        ]
+        options = [("none", None)] + [
+            (
+                f"output {unit + 1}"
+                if layer == len(sizes)
+                else f"layer {layer}, {unit + 1}",
+                (layer, unit),
+            )
+            for layer, n in enumerate(sizes, start=1)
+            for unit in range(n)
+        ]
+        if [o[1] for o in options] != [o[1] for o in self.neuron_choice.options]:
+            keep = self.neuron_choice.value
+            self.neuron_choice.options = options
+            values = [o[1] for o in options]
+            self.neuron_choice.value = keep if keep in values else None
 
     def _on_control(self, change) -> None:
         if not self._syncing:
@@ -517,7 +557,27 @@ class PlaygroundWidget:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
+        self.render_neuron()
         self._update_status()
+
+    def render_neuron(self) -> None:
+        """Draw the neuron chosen in "Enlarge neuron" large below the figure."""
+        choice = self.neuron_choice.value
+        self.neuron_image.layout.display = "none" if choice is None else ""
+        if choice is None:
+            return
+        if self._neuron_figure is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            self._neuron_figure = Figure(figsize=(3.6, 3.6), dpi=72)
+            FigureCanvasAgg(self._neuron_figure)
+        self._neuron_figure.clear()
+        ax = self._neuron_figure.add_subplot()
+        plot_playground_neuron(self.playground, *choice, ax=ax, resolution=40)
+        buffer = io.BytesIO()
+        self._neuron_figure.savefig(buffer, format="png")
+        self.neuron_image.value = buffer.getvalue()
 
     def _update_status(self) -> None:
         pg = self.playground

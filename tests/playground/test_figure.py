@@ -66,3 +66,14 @@ def test_plot_playground_rejects_bad_arguments(trained):
         pgm.plot_playground("circle")
     with pytest.raises(ValueError, match="three Axes"):
         pgm.plot_playground(trained, axes=plt.subplots(1, 2)[1])
+
+
+def test_plot_playground_neuron_draws_one_neuron_large(trained):
+    ax = pgm.plot_playground_neuron(trained, 1, 0, resolution=10)
+    assert ax.get_title() == "hidden layer 1, neuron 1"
+    assert ax.images[0].get_array().shape == (10, 10)
+    assert pgm.plot_playground_neuron(trained, 3, 0).get_title() == "output, neuron 1"
+    with pytest.raises(ValueError, match="layer must be from 1 to 3"):
+        pgm.plot_playground_neuron(trained, 0, 0)
+    with pytest.raises(ValueError, match="unit must be from 0 to 3"):
+        pgm.plot_playground_neuron(trained, 1, 4)

@@ -138,3 +138,17 @@ def test_reinitialise_button_draws_new_weights_and_redraws(widget):
     assert widget.playground.config.init_seed == 1 and widget.init_seed.value == 1
     np.testing.assert_array_equal(widget.playground.x_train, x)
     assert widget.image.value != image
+
+
+def test_enlarge_neuron_draws_the_chosen_neuron_and_follows_the_network(widget):
+    assert widget.neuron_choice.value is None
+    assert widget.neuron_image.layout.display == "none"
+    widget.neuron_choice.value = (1, 2)  # hidden layer 1, third neuron
+    assert widget.neuron_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert widget.neuron_image.layout.display == ""
+    widget.n_layers.value = 1  # the choice still exists: kept
+    assert widget.neuron_choice.value == (1, 2)
+    widget.neurons[0].value = 2  # it does not: back to none
+    assert widget.neuron_choice.value is None
+    values = [v for _, v in widget.neuron_choice.options]
+    assert values == [None, (1, 0), (1, 1), (2, 0)]
