@@ -594,39 +594,68 @@ def plot_misclassified(
     return fig
 
 
-def plot_decision_boundary(predict, x: np.ndarray, y: np.ndarray, ax=None, steps=200):
-    """Shade what ``predict`` says over the plane of ``x`` and scatter the points.
+def _predict_grid(predict, grid: np.ndarray) -> np.ndarray:
+    if hasattr(predict, "predict"):  # a Keras model: one direct call, no tracing
+        import keras
+
+        return keras.ops.convert_to_numpy(predict(grid.astype("float32")))
+    return np.asarray(predict(grid))
+
+
+def plot_decision_boundary(
+    predict,
+    x: np.ndarray,
+    y: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    ax=None,
+    steps: int = 150,
+    colorbar: bool = True,
+    marker_size: float = 22,
+):
+    """Shade a classifier's output over the plane of ``x`` and scatter the points.
+
+    A binary classifier's P(class 1) is shaded on a colour bar with its 0.5
+    contour drawn black; with k classes each region gets the colour of its
+    most probable class.
 
     Args:
-        predict: maps an (n, 2) array to class probabilities, shape (n,) for a
-            binary model or (n, k) for k classes (a Keras model's ``predict``
-            or ``lambda g: model.predict(g, verbose=0)`` both work).
+        predict: a Keras model, or a function mapping an (m, 2) array to
+            probabilities: shape (m,) or (m, 1) for binary, (m, k) for k classes.
         x: (n, 2) points; y: their integer class labels.
+        class_names: one name per class for the legend (default "class k").
         ax: the Axes to draw on, or None for a new one.
         steps: grid points per axis.
+        colorbar: binary only: add a colour bar "predicted P(class 1)".
+        marker_size: marker area of the points.
 
     Returns:
         The Axes.
     """
-    x, y = np.asarray(x), np.asarray(y).ravel()
+    x, y = np.asarray(x, dtype=float), np.asarray(y).ravel().astype(int)
     if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y):
         raise ValueError(
             f"expected x of shape (n, 2) and n labels; got {x.shape}, {y.shape}"
         )
-    ax = ax or plt.subplots(figsize=(4.5, 4))[1]
+    names = list(class_names or [f"class {k}" for k in range(y.max() + 1)])
+    if len(names) <= y.max():
+        raise ValueError(f"{len(names)} class names for labels up to {y.max()}")
+    ax = ax or plt.subplots(figsize=(5, 4.2))[1]
     pad = 0.1 * (x.max(axis=0) - x.min(axis=0)) + 1e-9
     lo, hi = x.min(axis=0) - pad, x.max(axis=0) + pad
-    g0, g1 = np.meshgrid(
-        np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps)
-    )
-    out = np.asarray(predict(np.c_[g0.ravel(), g1.ravel()]))
+    axes = [np.linspace(a, b, steps) for a, b in zip(lo, hi, strict=True)]
+    g0, g1 = np.meshgrid(*axes)
+    out = _predict_grid(predict, np.c_[g0.ravel(), g1.ravel()])
     binary = out.ndim == 1 or out.shape[-1] == 1
     z = out.reshape(g0.shape) if binary else out.argmax(axis=-1).reshape(g0.shape)
     levels = np.linspace(0, 1, 11) if binary else np.arange(out.shape[-1] + 1) - 0.5
-    ax.contourf(g0, g1, z, levels=levels, cmap="cividis", alpha=0.6)
-    for k, marker in zip(np.unique(y), CLASS_MARKERS, strict=False):
-        style = {"marker": marker, "s": 18, "edgecolor": "k", "linewidth": 0.4}
-        ax.scatter(*x[y == k].T, label=f"class {k}", **style)
+    shading = ax.contourf(g0, g1, z, levels=levels, cmap="cividis", alpha=0.75)
+    if binary and z.min() < 0.5 < z.max():
+        ax.contour(g0, g1, z, levels=[0.5], colors="k", linewidths=2)
+    for k in np.unique(y):
+        style = {"marker": CLASS_MARKERS[k], "s": marker_size, "edgecolor": "k"}
+        ax.scatter(*x[y == k].T, label=names[k], linewidth=0.5, **style)
+    if binary and colorbar:
+        ax.figure.colorbar(shading, ax=ax, label="predicted P(class 1)")
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     return ax

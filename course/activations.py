@@ -15,6 +15,8 @@ from types import MappingProxyType
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils import CLASS_MARKERS
+
 __all__ = [
     "ACTIVATION_GALLERY",
     "ActivationSpec",
@@ -351,7 +353,7 @@ def format_activation_table(names: Sequence[str] | None = None) -> str:
 # Plots of the gallery
 # --------------------------------------------------------------------------
 
-_MARKERS = "osD^v<>ph*XP"
+
 #: tableau-colorblind10 without its two greys, so no function looks like a
 #: reference line.
 _LINE_COLOURS = (
@@ -394,8 +396,13 @@ def plot_activation_gallery(
     specs, z = _specs(names), _grid_z(z)
     if axes is None:
         nrows = -(-len(specs) // ncols)
-        _, grid = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 2.4 * nrows),
-                               sharex=True, layout="constrained")  # fmt: skip
+        _, grid = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(3.0 * ncols, 2.4 * nrows),
+            sharex=True,
+            layout="constrained",
+        )
         for ax in grid.ravel()[len(specs) :]:
             ax.set_axis_off()
         axes = grid.ravel()[: len(specs)]
@@ -433,12 +440,23 @@ def plot_activation_overlay(
     every = max(1, len(z) // 10)
     colours = _LINE_COLOURS
     for i, spec in enumerate(specs):
-        style = {"color": colours[i % len(colours)], "marker": _MARKERS[i % 12],
-                 "markevery": (i * every // len(specs), every), "ms": 5}  # fmt: skip
+        style = {
+            "color": colours[i % len(colours)],
+            "marker": CLASS_MARKERS[i % len(CLASS_MARKERS)],
+            "markevery": (i * every // len(specs), every),
+            "ms": 5,
+        }
         ax.plot(z, spec.function(z), "-", lw=2, label=spec.label, **style)
         if derivative:
-            ax.plot(z, spec.derivative(z), "--", lw=1.2, mfc="none",
-                    label=f"{spec.label}′", **style)  # fmt: skip
+            ax.plot(
+                z,
+                spec.derivative(z),
+                "--",
+                lw=1.2,
+                mfc="none",
+                label=f"{spec.label}′",
+                **style,
+            )
     ax.axhline(0, color="0.6", lw=0.6)
     ax.axvline(0, color="0.6", lw=0.6)
     what = "$g(z)$ and $g'(z)$ (dashed)" if derivative else "$g(z)$"

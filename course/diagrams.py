@@ -1,11 +1,11 @@
-"""Notebooks 01-03: diagrams drawn by code and the decision-surface plot.
+"""Notebooks 01-03: the neuron and network diagrams, drawn by code.
 
 ``plot_neuron_diagram`` draws one neuron (inputs, weights, sum plus bias,
 activation, output), each part labelled with the ``keras.layers.Dense``
 argument that sets it; ``plot_network_diagram`` draws a feed-forward network
-(layers of units, every connection pointing forward, no cycles);
-``plot_decision_surface`` shades a binary classifier's probability over the
-plane with a colour bar and its p = 0.5 contour. Nothing runs at import time.
+(layers of units, every connection pointing forward, no cycles). The
+decision-surface plot the three notebooks share is ``utils.plot_decision_boundary``.
+Nothing runs at import time.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_decision_surface", "plot_network_diagram", "plot_neuron_diagram"]
+__all__ = ["plot_network_diagram", "plot_neuron_diagram"]
 
-_MARKERS = "os^D"
 _NOTE = {"fontsize": 9, "color": "0.25", "ha": "center", "style": "italic"}
 
 
@@ -118,68 +117,4 @@ def plot_network_diagram(
         ax.text(2 * k, top, f"{name}\n{n} unit{'s' * (n > 1)}", va="bottom", **_NOTE)
     ax.set(xlim=(-0.6, 2 * len(sizes) - 1.4), ylim=(-top, top + 1.0), aspect="equal")
     ax.set_axis_off()
-    return ax
-
-
-def plot_decision_surface(
-    predict,
-    x: np.ndarray,
-    y: np.ndarray,
-    class_names: Sequence[str],
-    ax=None,
-    steps: int = 150,
-    marker_size: float = 22,
-    colorbar: bool = True,
-):
-    """Shade a binary classifier's P(class 1) over the plane, with its 0.5 contour.
-
-    Args:
-        predict: a Keras model, or a function that maps an (m, 2) array to
-            probabilities of class 1, shape (m,) or (m, 1).
-        x: (n, 2) points; y: their labels 0/1.
-        class_names: the names of class 0 and class 1, for the legend.
-        ax: the Axes to draw on, or None for a new one.
-        steps: grid points per axis.
-        marker_size: marker area of the points.
-        colorbar: whether to add a colour bar labelled "predicted P(class 1)".
-
-    Returns:
-        The Axes.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y).ravel()
-    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(y) or len(class_names) != 2:
-        raise ValueError("expected x of shape (n, 2), n labels and two class names")
-    ax = _new_axes(ax, (5, 4.2))
-    pad = 0.1 * (x.max(axis=0) - x.min(axis=0)) + 1e-9
-    g0, g1 = np.meshgrid(
-        *(
-            np.linspace(a, b, steps)
-            for a, b in zip(x.min(0) - pad, x.max(0) + pad, strict=True)
-        )
-    )
-    grid = np.c_[g0.ravel(), g1.ravel()].astype("float32")
-    if hasattr(predict, "predict"):  # a Keras model: one direct call, no tracing
-        import keras
-
-        p = keras.ops.convert_to_numpy(predict(grid))
-    else:
-        p = predict(grid)
-    p = np.asarray(p, dtype=float).reshape(g0.shape)
-    shading = ax.contourf(g0, g1, p, levels=np.linspace(0, 1, 11), cmap="cividis")
-    if p.min() < 0.5 < p.max():
-        ax.contour(g0, g1, p, levels=[0.5], colors="k", linewidths=2)
-    for k, (name, marker) in enumerate(zip(class_names, _MARKERS, strict=False)):
-        ax.scatter(
-            *x[y == k].T,
-            marker=marker,
-            s=marker_size,
-            edgecolor="k",
-            linewidth=0.5,
-            color=f"C{k}",
-            label=name,
-        )
-    if colorbar:
-        ax.figure.colorbar(shading, ax=ax, label="predicted P(class 1)")
-    ax.set(xlabel="$x_1$", ylabel="$x_2$")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     return ax

@@ -213,8 +213,15 @@ def plot_descent_path(
             f"got {points.shape}"
         )
     ax = ax or plt.subplots(figsize=(5, 4.2))[1]
-    (line,) = ax.plot(*points.T, marker=marker, ms=4, lw=1.4, color=color,
-                      markevery=markevery, label=label)  # fmt: skip
+    (line,) = ax.plot(
+        *points.T,
+        marker=marker,
+        ms=4,
+        lw=1.4,
+        color=color,
+        markevery=markevery,
+        label=label,
+    )
     ax.plot(*points[0], "o", ms=10, color="black", mfc="none", mew=1.2)
     ax.plot(*points[-1], marker=marker, ms=10, color=line.get_color(), mec="black")
     return ax

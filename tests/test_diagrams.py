@@ -5,7 +5,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
@@ -69,39 +68,3 @@ def test_network_diagram_checks_its_arguments():
         diagrams.plot_network_diagram([3])
     with pytest.raises(ValueError, match="layer names"):
         diagrams.plot_network_diagram([2, 1], layer_names=["in"])
-
-
-def test_decision_surface_draws_the_half_contour_and_a_colorbar():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(40, 2))
-    y = (x[:, 0] > 0).astype(int)
-    ax = diagrams.plot_decision_surface(
-        lambda g: 1 / (1 + np.exp(-4 * g[:, 0])), x, y, ["left", "right"]
-    )
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["left", "right"]
-    assert len(ax.figure.axes) == 2  # the plot and its colour bar
-    contour_sets = [c for c in ax.collections if hasattr(c, "levels")]
-    assert any(list(c.levels) == [0.5] for c in contour_sets)
-
-
-def test_decision_surface_rejects_wrong_shapes():
-    with pytest.raises(ValueError, match="shape"):
-        diagrams.plot_decision_surface(
-            lambda g: g[:, 0], np.zeros((3, 3)), [0, 1, 0], ["a", "b"]
-        )
-
-
-def test_decision_surface_accepts_a_keras_model():
-    keras = pytest.importorskip("keras")
-    model = keras.Sequential(
-        [keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")]
-    )
-    model.set_weights([np.array([[5.0], [0.0]]), np.zeros(1)])
-    x = np.array([[-1.0, 0.0], [1.0, 0.0], [-1.0, 1.0], [1.0, 1.0]])
-    ax = diagrams.plot_decision_surface(
-        model, x, [0, 1, 0, 1], ["a", "b"], colorbar=False
-    )
-    assert len(ax.figure.axes) == 1
-    contour_sets = [c for c in ax.collections if hasattr(c, "levels")]
-    assert any(list(c.levels) == [0.5] for c in contour_sets)

@@ -145,6 +145,42 @@ def test_decision_boundary_shades_the_predicted_class():
         utils.plot_decision_boundary(right_is_class_1, x[:, :1], y)
 
 
+def test_decision_boundary_draws_the_half_contour_and_a_colorbar():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    y = (x[:, 0] > 0).astype(int)
+    ax = utils.plot_decision_boundary(
+        lambda g: 1 / (1 + np.exp(-4 * g[:, 0])), x, y, ["left", "right"]
+    )
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["left", "right"]
+    assert len(ax.figure.axes) == 2  # the plot and its colour bar
+    contour_sets = [c for c in ax.collections if hasattr(c, "levels")]
+    assert any(list(c.levels) == [0.5] for c in contour_sets)
+
+
+def test_decision_boundary_rejects_wrong_shapes():
+    with pytest.raises(ValueError, match="shape"):
+        utils.plot_decision_boundary(
+            lambda g: g[:, 0], np.zeros((3, 3)), [0, 1, 0], ["a", "b"]
+        )
+
+
+def test_decision_boundary_accepts_a_keras_model():
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential(
+        [keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")]
+    )
+    model.set_weights([np.array([[5.0], [0.0]]), np.zeros(1)])
+    x = np.array([[-1.0, 0.0], [1.0, 0.0], [-1.0, 1.0], [1.0, 1.0]])
+    ax = utils.plot_decision_boundary(
+        model, x, [0, 1, 0, 1], ["a", "b"], colorbar=False
+    )
+    assert len(ax.figure.axes) == 1
+    contour_sets = [c for c in ax.collections if hasattr(c, "levels")]
+    assert any(list(c.levels) == [0.5] for c in contour_sets)
+
+
 def test_exercise_check_prints_one_clear_verdict(capsys):
     check = ExerciseCheck("Exercise 1")
     result = check.verdict("well done")

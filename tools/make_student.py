@@ -237,8 +237,9 @@ def _copy_assets(src: Path, dest: Path) -> None:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            shutil.copytree(entry, dest / entry.name, ignore=shutil.ignore_patterns(
-                *_SKIP_ASSETS))  # fmt: skip
+            shutil.copytree(
+                entry, dest / entry.name, ignore=shutil.ignore_patterns(*_SKIP_ASSETS)
+            )
         else:
             shutil.copy2(entry, dest / entry.name)
 
@@ -310,8 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK")
-    parser.add_argument("--src", type=Path, default=DEFAULT_SRC,
-                        help="source folder when no NOTEBOOK is given")  # fmt: skip
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=DEFAULT_SRC,
+        help="source folder when no NOTEBOOK is given",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     args = parser.parse_args(argv)
     try:
