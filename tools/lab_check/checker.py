@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SCREENSHOT_DIR = ROOT / "build" / "screenshots"
 PLAYGROUND_NOTEBOOK = "04_ann_playground.ipynb"
+# Beyond Step, the playground's guided controls that must redraw the picture.
+PLAYGROUND_BUTTONS = ("Re-initialise",)
 WIDGET_CHANGE_TIMEOUT_S = 30.0
 SETTLE_S = 3.0  # an idle kernel this long after "Run All" has returned: run over
 STDERR_MIME = "application/vnd.jupyter.stderr"
@@ -180,13 +182,18 @@ def _plot_signature(page, cell) -> tuple:
 
 
 def check_playground_widgets(
-    page, name: str, timeout_s: float = WIDGET_CHANGE_TIMEOUT_S
+    page,
+    name: str,
+    timeout_s: float = WIDGET_CHANGE_TIMEOUT_S,
+    also_press: tuple[str, ...] = (),
 ) -> list[str]:
     """Check that the widgets rendered and that the Step/Play button changes the plot.
 
     The button pressed is the first widget button whose text says "Step" or
     "Play" (any case), else one whose tooltip does, else one with a step or
-    play icon, else the play button of an ipywidgets Play widget.
+    play icon, else the play button of an ipywidgets Play widget. Then each
+    button labelled as in ``also_press`` (e.g. "Re-initialise") must change
+    the plot too.
     """
     problems = []
     for selector, what in (
@@ -203,6 +210,20 @@ def check_playground_widgets(
     button = _find_step_button(page)
     if button is None:
         return [*problems, f"{name}: no Step or Play button found"]
+    problems += _press_changes_plot(page, name, button, timeout_s)
+    for label in also_press:
+        other = page.locator(".jp-OutputArea .jupyter-button").filter(
+            has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+        )
+        if not other.count():
+            problems.append(f"{name}: no {label!r} button found")
+        elif not problems:
+            problems += _press_changes_plot(page, name, other.first, timeout_s)
+    return problems
+
+
+def _press_changes_plot(page, name: str, button, timeout_s: float) -> list[str]:
+    """Click ``button``; a problem unless the plot changes (without an error)."""
     cell = page.locator(".jp-Cell").filter(has=button).last
     before, errors_before = _plot_signature(page, cell), _tracebacks(page)
     button.click()
@@ -212,14 +233,13 @@ def check_playground_widgets(
         errors = _tracebacks(page)[len(errors_before) :]
         if errors:
             last_line = errors[0].strip().splitlines()[-1]
-            return [*problems, f"{name}: pressing the button raised {last_line}"]
+            return [f"{name}: pressing the button raised {last_line}"]
         if _plot_signature(page, cell) != before:
-            return problems
+            return []
     label = button.inner_text().strip() or button.get_attribute("title") or "play"
-    problems.append(
+    return [
         f"{name}: pressing {label!r} did not change the plot within {timeout_s:g} s"
-    )
-    return problems
+    ]
 
 
 class LabChecker(Closing):
@@ -303,8 +323,9 @@ class LabChecker(Closing):
             page = self._open_page()
             self._run(page, result, expected_error_cells(path))
             if check_widgets and result.ok:
+                more = PLAYGROUND_BUTTONS if name.endswith(PLAYGROUND_NOTEBOOK) else ()
                 result.problems += check_playground_widgets(
-                    page, name, self.widget_timeout_s
+                    page, name, self.widget_timeout_s, also_press=more
                 )
             if self.screenshot_dir is not None:
                 result.screenshot = _screenshot_end(page, name, self.screenshot_dir)
