@@ -5,8 +5,8 @@ stubs); Chromium runs each notebook with "Run All Cells". The test fails naming
 the notebook and the cell when a cell shows an error (unless tagged
 raises-exception) or did not run, and when an exercise check does not print its
 ❌ hint on the stub. The playground must also show its sliders and buttons, and
-its Step/Play and Re-initialise buttons must each change the plot. A screenshot of each notebook's end
-goes to build/screenshots/.
+its Step/Play and Re-initialise buttons must each change the plot. A screenshot
+of each notebook's end goes to build/screenshots/.
 """
 
 import hashlib
