@@ -289,7 +289,7 @@ HOUSING_FILENAME = "housing_windsor.csv"
 _YES_NO = {"yes": 1.0, "no": 0.0}
 
 
-def _check_housing_args(features, target) -> list[str] | None:
+def _require_housing_args(features, target) -> list[str] | None:
     if not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}")
     if features is None:
@@ -369,7 +369,7 @@ def load_housing(
         DataNotFoundError: the file does not exist.
         DataError: the file is empty, lacks a column or holds a non-number.
     """
-    wanted = _check_housing_args(features, target)
+    wanted = _require_housing_args(features, target)
     path = Path(path) if path is not None else DATA_DIR / HOUSING_FILENAME
     header, rows = _read_housing_rows(path)
     if wanted is None:

@@ -16,19 +16,25 @@ import pytest
 from tools import lab_check as lab
 from tools import make_student
 
-_skipped: list[str] = []
-_results: list[lab.NotebookResult] = []
+_SKIPPED = pytest.StashKey[list[str]]()
+_RESULTS = pytest.StashKey[list[lab.NotebookResult]]()
+
+
+def pytest_configure(config) -> None:
+    config.stash[_SKIPPED] = []
+    config.stash[_RESULTS] = []
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(pytestconfig):
     """A headless Chromium for the whole session; skips the test without one."""
     executable = lab.find_chromium()
     if executable is None:
         if os.environ.get("BROWSER_CHECK_REQUIRED") == "1":  # CI must not skip
             pytest.fail(lab.CHROMIUM_REQUIRED)
-        if not _skipped:
-            _skipped.append(lab.CHROMIUM_MISSING)
+        skipped = pytestconfig.stash[_SKIPPED]
+        if not skipped:
+            skipped.append(lab.CHROMIUM_MISSING)
         pytest.skip(lab.CHROMIUM_MISSING)
     pytest.importorskip(
         "playwright.sync_api",
@@ -66,18 +72,19 @@ def lab_checker(chromium, student_edition):
 
 
 @pytest.fixture(scope="session")
-def notebook_results() -> list[lab.NotebookResult]:
+def notebook_results(pytestconfig) -> list[lab.NotebookResult]:
     """Where tests put each notebook's result, for the timings in the summary."""
-    return _results
+    return pytestconfig.stash[_RESULTS]
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
+def pytest_terminal_summary(terminalreporter, config) -> None:
     """Say why the browser tests were skipped, or how long each notebook took."""
-    if _skipped:
-        terminalreporter.write_line(f"SKIPPED browser tests: {_skipped[0]}")
-    if _results:
+    skipped, results = config.stash[_SKIPPED], config.stash[_RESULTS]
+    if skipped:
+        terminalreporter.write_line(f"SKIPPED browser tests: {skipped[0]}")
+    if results:
         terminalreporter.section("JupyterLab in Chromium: time per notebook")
-        for result in _results:
+        for result in results:
             status = "ok" if result.ok else "FAILED"
             terminalreporter.write_line(
                 f"{result.name:45s} {status:6s} {result.seconds:6.1f} s "
