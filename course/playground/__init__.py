@@ -36,6 +36,7 @@ from .data import make_playground_data, playground_features, split_playground_da
 
 # The Keras side loads on first use, so settings and data need no TensorFlow.
 _LAZY = {
+    "playground_class_colours": "figure",
     "plot_playground": "figure",
     "plot_playground_losses": "figure",
     "plot_playground_network": "figure",
@@ -73,6 +74,7 @@ __all__ = [
     "PlaygroundWidget",
     "build_playground_model",
     "make_playground_data",
+    "playground_class_colours",
     "playground_features",
     "playground_keras_code",
     "plot_playground",

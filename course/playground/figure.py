@@ -33,7 +33,9 @@ _CLASS_COLOURS = (
 )
 
 
-def _class_colours(task: str, k: int) -> list:
+def playground_class_colours(task: str, k: int) -> list:
+    """The colours of ``k`` classes in every playground figure ("binary": the
+    two ends of the output's orange-purple scale)."""
     if task == "binary":
         cmap = plt.get_cmap(_CMAP)
         return [cmap(0.12), cmap(0.88)]
@@ -50,7 +52,7 @@ def _surface_image(
         if discretize:
             probs = np.eye(probs.shape[-1])[probs.argmax(axis=-1)]
         colours = np.array(
-            [to_rgb(c) for c in _class_colours("multiclass", pg.n_classes)]
+            [to_rgb(c) for c in playground_class_colours("multiclass", pg.n_classes)]
         )
         rgb = 0.45 + 0.55 * (probs @ colours)  # blend by probability, then lighten
         return np.clip(rgb, 0, 1), {}
@@ -83,7 +85,7 @@ def _scatter_points(pg: Playground, ax, x, y, test: bool) -> None:
             **edge,
         )
         return
-    for k, colour in enumerate(_class_colours(pg.task, pg.n_classes)):
+    for k, colour in enumerate(playground_class_colours(pg.task, pg.n_classes)):
         ax.scatter(
             *x[y == k].T, color=colour, marker=utils.CLASS_MARKERS[k], s=22, **edge
         )
@@ -151,12 +153,13 @@ def _surface_colour_bar(pg: Playground, ax, kw: dict) -> None:
     bar.ax.set_ylim(lo, hi)
     bar.set_ticks([lo, (lo + hi) / 2, hi])
     bar.ax.tick_params(labelsize=7)
+    bar.set_label("P(class 1)" if pg.task == "binary" else "output", fontsize=7)
 
 
 def _surface_legend(pg: Playground, ax) -> None:
     handles = []
     if pg.task != "regression":
-        for k, colour in enumerate(_class_colours(pg.task, pg.n_classes)):
+        for k, colour in enumerate(playground_class_colours(pg.task, pg.n_classes)):
             handles.append(
                 Line2D(
                     [],

@@ -44,6 +44,17 @@ def _optimizer(config: PlaygroundConfig):
     return keras.optimizers.SGD(learning_rate=config.learning_rate)
 
 
+def layer_seed(init_seed: int, layer: int, stream: int = 0) -> int:
+    """The seed of one layer's initial weights (``stream`` 0) or dropout (1).
+
+    Mixed by NumPy's ``SeedSequence``, so the layers of one ``init_seed`` and
+    those of neighbouring seeds draw independent numbers (``init_seed + layer``
+    would give seed 1's first layer the seed of seed 0's second layer).
+    """
+    state = np.random.SeedSequence([init_seed, stream, layer]).generate_state(1)
+    return int(state[0] >> 1)  # 31 bits, a valid seed on every backend
+
+
 def build_playground_model(
     config: PlaygroundConfig,
     task: str = "binary",
@@ -72,7 +83,7 @@ def build_playground_model(
                 size,
                 activation=out_activation if last else config.activation,
                 kernel_initializer=keras.initializers.GlorotUniform(
-                    seed=config.init_seed + i
+                    seed=layer_seed(config.init_seed, i)
                 ),
                 kernel_regularizer=reg,
                 name="output" if last else f"hidden_{i + 1}",
@@ -82,7 +93,7 @@ def build_playground_model(
             layers.append(
                 keras.layers.Dropout(
                     config.dropout,
-                    seed=config.init_seed + 100 + i,
+                    seed=layer_seed(config.init_seed, i, stream=1),
                     name=f"drop_{i + 1}",
                 )
             )
@@ -428,7 +439,7 @@ class Playground:
         new build would) and forget the training; faster than a rebuild."""
         c = self._config
         for i, layer in enumerate(self._dense):
-            init = keras.initializers.GlorotUniform(seed=c.init_seed + i)
+            init = keras.initializers.GlorotUniform(seed=layer_seed(c.init_seed, i))
             layer.kernel.assign(init(layer.kernel.shape))
             layer.bias.assign(keras.ops.zeros(layer.bias.shape))
         optimizer = self.model.optimizer

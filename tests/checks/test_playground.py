@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pytest
 
 from course.checks import playground as pg_checks
@@ -145,6 +146,8 @@ class FakeRun:
 
     def __init__(self, losses=(0.1, 0.2), diverged=False):
         self._losses, self.diverged = losses, diverged
+        # class shares 1/2: a constant answer has test loss ln 2 = 0.693
+        self.y_train, self.y_test = np.array([0, 1, 0, 1]), np.array([1, 0])
 
     def losses(self):
         return self._losses
@@ -155,9 +158,13 @@ def runs_to(monkeypatch):
     """Stub the hyperparameter checks' training: every run ends as given."""
     calls = []
 
-    def stub(**kwargs):
+    def stub(diverges_above=None, **kwargs):
+        """``diverges_above``: runs diverge exactly when the rate exceeds it."""
+
         def train(config, epochs):
             calls.append((config, epochs))
+            if diverges_above is not None:
+                kwargs["diverged"] = config.learning_rate > diverges_above
             return FakeRun(**kwargs)
 
         monkeypatch.setattr(pg_checks, "_train_hyper_playground", train)
@@ -167,25 +174,37 @@ def runs_to(monkeypatch):
 
 
 def test_check_diverging_learning_rate_end_to_end(capsys):
-    assert _verdict(pg_checks.check_diverging_learning_rate(3.0)) is True
+    assert _verdict(pg_checks.check_diverging_learning_rate(1.0)) is True
     assert _verdict(pg_checks.check_diverging_learning_rate(0.01)) is False
     out = capsys.readouterr().out
     assert "✅" in out and "stayed a number" in out
 
 
 def test_check_diverging_learning_rate_hints(capsys, runs_to):
-    calls = runs_to(diverged=True)
-    assert _verdict(pg_checks.check_diverging_learning_rate(2))
-    ((config, epochs),) = calls
-    assert (config.dataset, config.learning_rate, epochs) == ("plane", 2.0, 40)
+    calls = runs_to(diverges_above=0.5)
+    assert _verdict(pg_checks.check_diverging_learning_rate(1))
+    assert [(c.dataset, c.learning_rate, e) for c, e in calls] == [
+        ("plane", 1.0, 40),
+        ("plane", 0.3, 40),  # the next smaller rate of the list
+    ]
     for wrong, hint in [(None, "still None"), ("fast", "one number"), (0, "1e-6")]:
         assert _verdict(pg_checks.check_diverging_learning_rate(wrong)) is False
         assert hint in capsys.readouterr().out
-    assert len(calls) == 1  # no training for a wrong kind of answer
+    assert len(calls) == 2  # no training for a wrong kind of answer
+    assert _verdict(pg_checks.check_diverging_learning_rate(3.0)) is False
+    assert "smallest" in capsys.readouterr().out
     runs_to(diverged=False)
     assert _verdict(pg_checks.check_diverging_learning_rate(0.3)) is False
     out = capsys.readouterr().out
     assert "overshoots" in out and "larger" not in out  # points, does not tell
+
+
+def test_constant_test_loss_is_the_entropy_of_the_training_share():
+    run = FakeRun()
+    assert pg_checks.constant_test_loss(run) == pytest.approx(np.log(2))
+    run.y_train = np.array([0, 0, 0, 1])
+    run.y_test = np.array([0])
+    assert pg_checks.constant_test_loss(run) == pytest.approx(-np.log(0.75))
 
 
 NOISY = "data=circle&noise=0.5&train=0.1&layers=8,8,8&activation=relu&lr=0.1"
@@ -200,6 +219,13 @@ def test_check_noisy_circle_passes_regularised_settings(capsys, runs_to):
     ((config, epochs),) = calls
     assert (config.regularization, epochs) == ("l2", 300)
     assert _verdict(pg_checks.check_noisy_circle_settings(NOISY + "&dropout=0.3"))
+
+
+def test_check_noisy_circle_wants_better_than_a_constant_answer(capsys, runs_to):
+    runs_to(losses=(0.7, 0.72))  # held back so much it learned nothing
+    assert not _verdict(pg_checks.check_noisy_circle_settings(NOISY + "&dropout=0.3"))
+    out = capsys.readouterr().out
+    assert "❌" in out and "class share everywhere gives 0.69" in out
 
 
 def test_check_noisy_circle_hints(capsys, runs_to):

@@ -372,3 +372,24 @@ def test_the_lectures_leaky_relu_and_elu_are_activations_too(activation):
     namespace = {}
     exec(pg.keras_code(epochs=1), namespace)  # the export names it the same way
     assert namespace["model"].layers[0].activation.__name__ == activation
+
+
+def test_layer_seeds_of_neighbouring_init_seeds_are_independent():
+    from course.playground.model import layer_seed
+
+    seeds = {layer_seed(s, layer) for s in range(5) for layer in range(4)}
+    seeds |= {layer_seed(s, layer, stream=1) for s in range(5) for layer in range(4)}
+    assert len(seeds) == 40  # init_seed + layer would repeat many
+    assert all(0 <= seed < 2**31 for seed in seeds)
+    assert layer_seed(3, 1) == layer_seed(3, 1)  # reproducible
+
+
+def test_reinitialised_weights_differ_between_init_seeds():
+    pg = Playground(PlaygroundConfig(hidden_layers=(3,)))
+    first = pg.weights()
+    pg.configure(init_seed=1)
+    second = pg.weights()
+    assert not np.allclose(first[0], second[0])
+    assert not np.allclose(first[1], second[1])  # the output layer too
+    pg.configure(init_seed=0)
+    np.testing.assert_array_equal(pg.weights()[0], first[0])
