@@ -254,8 +254,25 @@ class ActivationSpec:
     keras_name: str | None
 
 
+#: name -> (function, derivative): the twelve pairs above, named explicitly.
+_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (np_sigmoid, np_sigmoid_derivative),
+    "tanh": (np_tanh, np_tanh_derivative),
+    "step": (np_step, np_step_derivative),
+    "softplus": (np_softplus, np_softplus_derivative),
+    "relu": (np_relu, np_relu_derivative),
+    "softsign": (np_softsign, np_softsign_derivative),
+    "elu": (np_elu, np_elu_derivative),
+    "log_sigmoid": (np_log_sigmoid, np_log_sigmoid_derivative),
+    "swish": (np_swish, np_swish_derivative),
+    "sinc": (np_sinc, np_sinc_derivative),
+    "leaky_relu": (np_leaky_relu, np_leaky_relu_derivative),
+    "mish": (np_mish, np_mish_derivative),
+}
+
+
 def _spec(name, label, formula, derivative_formula, output_range, keras_name):
-    function, derivative = globals()[f"np_{name}"], globals()[f"np_{name}_derivative"]
+    function, derivative = _FUNCTIONS[name]
     return ActivationSpec(
         name,
         label,
