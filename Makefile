@@ -17,6 +17,11 @@ export TF_DETERMINISTIC_OPS := 1
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
+# Notebook runs (nbval, the browser check, JAX) go two at a time: much of a
+# notebook's time is single-threaded Python, so two share 2 cores well. Each
+# notebook keeps one kernel (--dist loadfile); `make nbval XDIST=` runs serially.
+XDIST ?= -n 2
+
 .PHONY: help setup data chromium lab test test-jax unit nbval student student-check \
 	browser html slides slide-metadata assets bench lint format notebooks clean
 
@@ -70,7 +75,7 @@ unit: setup assets
 # Every notebook's student edition in JupyterLab, in headless Chromium, as a
 # student runs it: no cell fails, every exercise check prints its hint.
 browser: setup chromium assets
-	$(BIN)/pytest tests/browser
+	$(BIN)/pytest $(XDIST) --dist loadgroup tests/browser
 
 # The student edition: solution regions become stubs (tools/make_student.py).
 student: $(STAMP)
@@ -113,10 +118,10 @@ bench: setup
 # printed numbers differ from the TensorFlow reference outputs).
 test-jax: setup
 	KERAS_BACKEND=jax $(BIN)/pytest -m keras tests/ --ignore=tests/browser
-	KERAS_BACKEND=jax $(BIN)/pytest --nbval-lax notebooks/
+	KERAS_BACKEND=jax $(BIN)/pytest $(XDIST) --dist loadfile --nbval-lax notebooks/
 
 nbval: setup
-	$(BIN)/pytest --nbval notebooks/
+	$(BIN)/pytest $(XDIST) --dist loadfile --nbval notebooks/
 
 notebooks: setup
 	$(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)

@@ -14,6 +14,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tools import lab_check as lab
 
+# One worker runs this module (`pytest -n 2 --dist loadgroup`): its module
+# fixtures build once.
+pytestmark = pytest.mark.xdist_group("selftest")
+
 KERNELSPEC = {
     "name": "python3",
     "display_name": "Python 3 (ipykernel)",

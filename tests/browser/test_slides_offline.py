@@ -32,6 +32,10 @@ import pytest
 from tools import build_html, build_slides
 from tools import lab_check as lab
 
+# One worker runs this module (`pytest -n 2 --dist loadgroup`): its module
+# fixtures build once.
+pytestmark = pytest.mark.xdist_group("offline-slides")
+
 SCREENSHOT_DIR = lab.SCREENSHOT_DIR
 NOTEBOOK_DECK = "01_artificial_neuron_linear_regression.slides.html"
 RISE_NOTEBOOK = "01_artificial_neuron_linear_regression.ipynb"
