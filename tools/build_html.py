@@ -18,7 +18,6 @@ place: an error names the notebook and leaves the output folder as it was.
 
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import re
@@ -273,17 +272,14 @@ def build_html(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR)
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
-    args = parser.parse_args(argv)
-    try:
-        written = build_html(args.notebooks, args.out)
-    except (HtmlBuildError, web_assets.AssetsError) as exc:
-        print(f"build_html: error: {exc}", file=sys.stderr)
-        return 1
-    print(f"build_html: {len(written) - 1} pages and index.html in {args.out}")
-    return 0
+    return web_assets.build_cli(
+        build_html,
+        argv,
+        notebooks=NOTEBOOKS_DIR,
+        out=OUT_DIR,
+        errors=(HtmlBuildError,),
+        what="pages",
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ still picture (tools/figures.py). Links between notebooks point to the decks.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import html
 import os
@@ -188,17 +187,14 @@ def build_slides(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR)
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
-    args = parser.parse_args(argv)
-    try:
-        written = build_slides(args.notebooks, args.out)
-    except (SlidesBuildError, web_assets.AssetsError) as exc:
-        print(f"build_slides: error: {exc}", file=sys.stderr)
-        return 1
-    print(f"build_slides: {len(written) - 1} decks and index.html in {args.out}")
-    return 0
+    return web_assets.build_cli(
+        build_slides,
+        argv,
+        notebooks=NOTEBOOKS_DIR,
+        out=OUT_DIR,
+        errors=(SlidesBuildError,),
+        what="decks",
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,14 @@ Only the files the pages use are copied (about 2 MB), with the licences.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -254,3 +257,36 @@ def publish(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name, _ in files]
+
+
+def build_cli(
+    build: Callable[[Path, Path], list[Path]],
+    argv: Sequence[str] | None,
+    *,
+    notebooks: Path,
+    out: Path,
+    errors: tuple[type[Exception], ...],
+    what: str,
+) -> int:
+    """The command line of ``make html`` and ``make slides``: build, then report.
+
+    Args:
+        build: ``build(notebooks_dir, out_dir)``, returning the written pages
+            (the index first).
+        argv: the arguments (default: ``sys.argv``).
+        notebooks, out: the default folders.
+        errors: the build's own errors, printed as one line (exit code 1).
+        what: what the pages are, for the summary ("pages", "decks").
+    """
+    name = build.__name__
+    parser = argparse.ArgumentParser(prog=f"python -m tools.{name}")
+    parser.add_argument("--notebooks", type=Path, default=notebooks)
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args(argv)
+    try:
+        written = build(args.notebooks, args.out)
+    except (*errors, AssetsError) as exc:
+        print(f"{name}: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{name}: {len(written) - 1} {what} and index.html in {args.out}")
+    return 0
