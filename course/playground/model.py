@@ -235,6 +235,9 @@ class _Recorder(keras.callbacks.Callback):
         self.next = every
 
     def on_train_batch_end(self, batch, logs=None):
+        # On JAX, Callback.model copies the weights being trained back into the
+        # model's variables (jax_state_sync); _record then calls the model.
+        _ = self.model
         # ``batch`` is the last step of a group of steps_per_execution steps
         seen = min((batch + 1) * self.pg.config.batch_size, self.total)
         done = seen / len(self.pg._f_train)
